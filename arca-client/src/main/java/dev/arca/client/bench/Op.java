@@ -1,0 +1,7 @@
+package dev.arca.client.bench;
+
+/** The operation a phase repeats. */
+enum Op {
+    PUT,
+    GET
+}

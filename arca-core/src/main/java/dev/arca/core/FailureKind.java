@@ -1,0 +1,61 @@
+package dev.arca.core;
+
+/**
+ * Every expected failure Arca can report, named for the S3 error it becomes. The S3 layer maps each
+ * kind to a status code and error code in exactly one place ({@code dev.arca.s3.S3Errors}); no other
+ * code chooses HTTP statuses for failures.
+ */
+public enum FailureKind {
+    // 4xx: the caller's request is wrong or conflicts with state.
+    ACCESS_CONTROL_LIST_NOT_SUPPORTED,
+    ACCESS_DENIED,
+    AUTHORIZATION_HEADER_MALFORMED,
+    AUTHORIZATION_QUERY_PARAMETERS_ERROR,
+    BAD_DIGEST,
+    BUCKET_ALREADY_EXISTS,
+    BUCKET_ALREADY_OWNED_BY_YOU,
+    BUCKET_NOT_EMPTY,
+    CONDITIONAL_REQUEST_CONFLICT,
+    ENTITY_TOO_LARGE,
+    ENTITY_TOO_SMALL,
+    EXPIRED_PRESIGNED_REQUEST,
+    ILLEGAL_LOCATION_CONSTRAINT,
+    INCOMPLETE_BODY,
+    INVALID_ACCESS_KEY_ID,
+    INVALID_ARGUMENT,
+    INVALID_BUCKET_NAME,
+    INVALID_DIGEST,
+    INVALID_LOCATION_CONSTRAINT,
+    INVALID_PART,
+    INVALID_PART_ORDER,
+    INVALID_PART_NUMBER,
+    INVALID_RANGE,
+    INVALID_REQUEST,
+    INVALID_STORAGE_CLASS,
+    INVALID_TAG,
+    INVALID_URI,
+    KEY_TOO_LONG,
+    MALFORMED_XML,
+    MAX_MESSAGE_LENGTH_EXCEEDED,
+    METADATA_TOO_LARGE,
+    METHOD_NOT_ALLOWED,
+    MISSING_CONTENT_LENGTH,
+    MISSING_REQUEST_BODY,
+    MISSING_SECURITY_HEADER,
+    NO_SUCH_BUCKET,
+    NO_SUCH_KEY,
+    NO_SUCH_TAG_SET,
+    NO_SUCH_UPLOAD,
+    NOT_MODIFIED,
+    PRECONDITION_FAILED,
+    REQUEST_TIME_TOO_SKEWED,
+    REQUEST_TIMEOUT,
+    SIGNATURE_DOES_NOT_MATCH,
+    TOO_MANY_BUCKETS,
+    X_AMZ_CONTENT_SHA256_MISMATCH,
+    // 5xx / throttling: the server cannot serve the request now.
+    INTERNAL_ERROR,
+    NOT_IMPLEMENTED,
+    SERVICE_UNAVAILABLE,
+    SLOW_DOWN
+}

@@ -1,0 +1,98 @@
+package dev.arca.meta;
+
+import dev.arca.meta.kv.Bytes;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The metadata key space (see docs/FORMATS.md). One ASCII tag byte names the table; components
+ * are separated by NUL, which bucket names, object keys and ids never contain, so a bucket's
+ * objects are one contiguous range sorted by the UTF-8 bytes of their keys (S3 listing order).
+ *
+ * <pre>
+ *   B name                          bucket
+ *   O bucket \0 key                 object (current version)
+ *   U bucket \0 key \0 uploadId     multipart upload (uploadIds sort by initiation time)
+ *   P uploadId \0 partNumber(u32be) part of an upload
+ *   I blobId                        intent: a blob being written, not yet referenced
+ *   G blobId                        garbage: a blob no longer referenced, to delete
+ *   D dataId                        inline bytes of a small object
+ *   S name                          system record (format version)
+ * </pre>
+ */
+final class Keys {
+    static final byte BUCKET = 'B';
+    static final byte OBJECT = 'O';
+    static final byte UPLOAD = 'U';
+    static final byte PART = 'P';
+    static final byte INTENT = 'I';
+    static final byte GARBAGE = 'G';
+    static final byte DATA = 'D';
+    static final byte SYSTEM = 'S';
+    private static final byte SEP = 0;
+
+    private Keys() {}
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] tag(byte tag) {
+        return new byte[] {tag};
+    }
+
+    static byte[] bucket(String name) {
+        return Bytes.concat(tag(BUCKET), utf8(name));
+    }
+
+    /** Prefix of all object keys in a bucket. */
+    static byte[] objectPrefix(String bucket) {
+        return Bytes.concat(tag(OBJECT), utf8(bucket), new byte[] {SEP});
+    }
+
+    static byte[] object(String bucket, String key) {
+        return Bytes.concat(objectPrefix(bucket), utf8(key));
+    }
+
+    /** The object key part of an object entry's KV key. */
+    static String objectKeyOf(byte[] kvKey, int prefixLength) {
+        return new String(kvKey, prefixLength, kvKey.length - prefixLength, StandardCharsets.UTF_8);
+    }
+
+    static byte[] uploadPrefix(String bucket) {
+        return Bytes.concat(tag(UPLOAD), utf8(bucket), new byte[] {SEP});
+    }
+
+    static byte[] upload(String bucket, String key, String uploadId) {
+        return Bytes.concat(uploadPrefix(bucket), utf8(key), new byte[] {SEP}, utf8(uploadId));
+    }
+
+    static byte[] partPrefix(String uploadId) {
+        return Bytes.concat(tag(PART), utf8(uploadId), new byte[] {SEP});
+    }
+
+    static byte[] part(String uploadId, int partNumber) {
+        return Bytes.concat(partPrefix(uploadId), new byte[] {
+            (byte) (partNumber >>> 24), (byte) (partNumber >>> 16), (byte) (partNumber >>> 8), (byte) partNumber});
+    }
+
+    static byte[] intent(String blobId) {
+        return Bytes.concat(tag(INTENT), utf8(blobId));
+    }
+
+    static byte[] garbage(String blobId) {
+        return Bytes.concat(tag(GARBAGE), utf8(blobId));
+    }
+
+    static byte[] data(String dataId) {
+        return Bytes.concat(tag(DATA), utf8(dataId));
+    }
+
+    static byte[] system(String name) {
+        return Bytes.concat(tag(SYSTEM), utf8(name));
+    }
+
+    /** The id part of an intent or garbage key. */
+    static String idOf(byte[] kvKey) {
+        return new String(kvKey, 1, kvKey.length - 1, StandardCharsets.UTF_8);
+    }
+}

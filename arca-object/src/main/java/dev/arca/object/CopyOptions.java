@@ -1,0 +1,20 @@
+package dev.arca.object;
+
+import dev.arca.core.checksum.ChecksumAlgorithm;
+import dev.arca.meta.ObjectAttributes;
+import dev.arca.meta.WritePrecondition;
+import java.util.Map;
+
+/**
+ * How CopyObject builds the new object: with REPLACE directives the request's attributes and tags
+ * are used, with COPY the source's; {@code checksumAlgorithm} (null: keep the source's) picks the
+ * checksum computed for the copy; {@code precondition} applies to the destination.
+ */
+public record CopyOptions(boolean replaceMetadata, ObjectAttributes attributes, boolean replaceTags,
+        Map<String, String> tags, ChecksumAlgorithm checksumAlgorithm, WritePrecondition precondition) {
+    public CopyOptions {
+        attributes = attributes == null ? ObjectAttributes.EMPTY : attributes;
+        tags = tags == null ? Map.of() : tags;
+        precondition = precondition == null ? WritePrecondition.NONE : precondition;
+    }
+}

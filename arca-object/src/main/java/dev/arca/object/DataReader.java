@@ -1,0 +1,167 @@
+package dev.arca.object;
+
+import dev.arca.core.ByteRange;
+import dev.arca.meta.BlobSpan;
+import dev.arca.meta.MetadataStore;
+import dev.arca.meta.ObjectData;
+import dev.arca.meta.ObjectRecord;
+import dev.arca.storage.BlobCorruptException;
+import dev.arca.storage.BlobReader;
+import dev.arca.storage.BlobStore;
+import dev.arca.storage.NoSuchBlobException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Opens the bytes of a committed object for streaming. Blob-backed reads lease their blobs and
+ * then confirm the record is still current, so the collector cannot delete data under a reader.
+ */
+final class DataReader {
+    private final MetadataStore meta;
+    private final BlobStore blobs;
+    private final BlobLeases leases;
+
+    DataReader(MetadataStore meta, BlobStore blobs, BlobLeases leases) {
+        this.meta = meta;
+        this.blobs = blobs;
+        this.leases = leases;
+    }
+
+    /**
+     * A stream of {@code range} of the object {@code record} read from {@code bucket/key}, or
+     * empty if the record was replaced meanwhile (the caller reads the metadata again).
+     */
+    Optional<InputStream> open(String bucket, String key, ObjectRecord record, ByteRange range) {
+        switch (record.data()) {
+            case ObjectData.Inline(String dataId, long ignored) -> {
+                Optional<byte[]> bytes = meta.inlineData(dataId);
+                if (bytes.isEmpty()) {
+                    return Optional.empty();
+                }
+                if (range == null) {
+                    return Optional.of(new ByteArrayInputStream(bytes.get()));
+                }
+                return Optional.of(new ByteArrayInputStream(bytes.get(), (int) range.first(), (int) range.length()));
+            }
+            case ObjectData.Blobs(List<BlobSpan> spans) -> {
+                List<Segment> segments = segments(spans, range == null ? 0 : range.first(),
+                        range == null ? record.size() : range.length());
+                List<String> ids = segments.stream().map(Segment::blobId).distinct().toList();
+                leases.acquire(ids);
+                Optional<ObjectRecord> now = meta.object(bucket, key);
+                if (now.isEmpty() || !now.get().data().equals(record.data())) {
+                    leases.release(ids);
+                    return Optional.empty();
+                }
+                return Optional.of(new SegmentStream(segments, ids));
+            }
+        }
+    }
+
+    private record Segment(String blobId, long offset, long length) {}
+
+    private static List<Segment> segments(List<BlobSpan> spans, long first, long length) {
+        List<Segment> out = new ArrayList<>();
+        long spanStart = 0;
+        long end = first + length;
+        for (BlobSpan span : spans) {
+            long spanEnd = spanStart + span.length();
+            if (spanEnd > first && spanStart < end && span.length() > 0) {
+                long from = Math.max(first, spanStart);
+                long to = Math.min(end, spanEnd);
+                out.add(new Segment(span.blobId(), from - spanStart, to - from));
+            }
+            if (spanEnd >= end) {
+                break;
+            }
+            spanStart = spanEnd;
+        }
+        return out;
+    }
+
+    /** Reads segments in order, opening each blob only when reached. Releases the leases on close. */
+    private final class SegmentStream extends InputStream {
+        private final List<Segment> segments;
+        private final List<String> leased;
+        private int index = -1;
+        private BlobReader reader;
+        private InputStream current;
+        private boolean closed;
+
+        SegmentStream(List<Segment> segments, List<String> leased) {
+            this.segments = segments;
+            this.leased = leased;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (closed) {
+                throw new IOException("stream closed");
+            }
+            if (len == 0) {
+                return 0;
+            }
+            while (true) {
+                if (current == null && !advance()) {
+                    return -1;
+                }
+                int n = current.read(b, off, len);
+                if (n > 0) {
+                    return n;
+                }
+                closeCurrent();
+            }
+        }
+
+        private boolean advance() throws IOException {
+            index++;
+            if (index >= segments.size()) {
+                return false;
+            }
+            Segment s = segments.get(index);
+            try {
+                reader = blobs.open(s.blobId());
+            } catch (NoSuchBlobException e) {
+                // Leased and confirmed current, so it must exist: storage lost it.
+                throw new BlobCorruptException("blob " + s.blobId() + " of a live object is missing");
+            }
+            current = reader.stream(s.offset(), s.length());
+            return true;
+        }
+
+        private void closeCurrent() throws IOException {
+            if (current != null) {
+                current.close();
+                current = null;
+            }
+            if (reader != null) {
+                reader.close();
+                reader = null;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                closeCurrent();
+            } finally {
+                leases.release(leased);
+            }
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package dev.arca.s3;
+
+import dev.arca.core.Failure;
+import dev.arca.core.FailureKind;
+import dev.arca.core.Ids;
+import dev.arca.core.StoreException;
+import dev.arca.meta.BucketRecord;
+import dev.arca.object.ObjectLayer;
+import dev.arca.object.Owner;
+import dev.arca.s3.auth.AuthenticatedRequest;
+import dev.arca.s3.auth.Credential;
+import dev.arca.s3.auth.SigV4Authenticator;
+import dev.arca.s3.http.Headers;
+import dev.arca.s3.http.HttpExchange;
+import dev.arca.s3.http.HttpHandler;
+import dev.arca.s3.http.HttpResponse;
+import dev.arca.s3.xml.XmlWriter;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The S3 endpoint. One request's life, in order: health probes; authenticate (SigV4); route to
+ * an operation; authorize (bucket ownership); execute against the object layer; respond. Every
+ * failure on the way becomes an S3 error response here, through {@link S3Errors}.
+ */
+public final class S3Handler implements HttpHandler {
+    private static final System.Logger LOG = System.getLogger("arca.s3");
+
+    private final SigV4Authenticator authenticator;
+    private final Router router;
+    private final ObjectLayer layer;
+    private final Ids ids;
+    private final InstantSource clock;
+    private final BooleanSupplier ready;
+    private final String hostId;
+    private final BucketApi bucketApi;
+    private final ObjectApi objectApi;
+    private final MultipartApi multipartApi;
+
+    /**
+     * @param domains names under which {@code <bucket>.<domain>} addresses a bucket (virtual-hosted style)
+     * @param ready   whether {@code /health/ready} answers 200
+     */
+    public S3Handler(ObjectLayer layer, SigV4Authenticator authenticator, List<String> domains, Ids ids,
+            InstantSource clock, BooleanSupplier ready) {
+        this.layer = layer;
+        this.authenticator = authenticator;
+        this.router = new Router(domains);
+        this.ids = ids;
+        this.clock = clock;
+        this.ready = ready;
+        this.hostId = java.util.Base64.getEncoder().encodeToString(ids.random(24));
+        this.bucketApi = new BucketApi(layer.buckets(), layer.objects());
+        this.objectApi = new ObjectApi(layer.objects());
+        this.multipartApi = new MultipartApi(layer.multipart());
+    }
+
+    @Override
+    public HttpResponse handle(HttpExchange exchange) {
+        String requestId = ids.requestId();
+        HttpResponse response;
+        try {
+            response = health(exchange).orElseGet(() -> serve(exchange, requestId));
+        } catch (StoreException e) {
+            response = error(e.failure(), exchange, requestId);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "request " + requestId + " " + exchange.method() + " " + exchange.rawPath() + " failed", e);
+            response = error(Failure.of(FailureKind.INTERNAL_ERROR,
+                    "We encountered an internal error. Please try again."), exchange, requestId);
+        }
+        Headers h = response.headers();
+        h.set("x-amz-request-id", requestId);
+        h.set("x-amz-id-2", hostId);
+        h.set("date", HttpDates.http(clock.millis()));
+        h.set("server", "Arca");
+        return response;
+    }
+
+    /** Unauthenticated GET/HEAD /health/live and /health/ready; authenticated requests there are S3 requests. */
+    private Optional<HttpResponse> health(HttpExchange exchange) {
+        String path = exchange.rawPath();
+        if (!path.equals("/health/ready") && !path.equals("/health/live")) {
+            return Optional.empty();
+        }
+        boolean signed = exchange.headers().contains("authorization") || exchange.rawQuery().contains("X-Amz-Signature");
+        if (signed || !(exchange.method().equals("GET") || exchange.method().equals("HEAD"))) {
+            return Optional.empty();
+        }
+        boolean ok = path.equals("/health/live") || ready.getAsBoolean();
+        Headers h = new Headers().set("content-type", "text/plain; charset=utf-8");
+        byte[] body = (ok ? "ok\n" : "not ready\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return Optional.of(new HttpResponse(ok ? 200 : 503, h,
+                exchange.method().equals("HEAD") ? new HttpResponse.Empty() : new HttpResponse.Bytes(body)));
+    }
+
+    private HttpResponse serve(HttpExchange exchange, String requestId) {
+        AuthenticatedRequest auth = authenticator.authenticate(exchange);
+        Credential credential = auth.credential().orElseThrow(() -> StoreException.of(FailureKind.ACCESS_DENIED, "Access Denied"));
+        Owner owner = new Owner(credential.ownerId(), credential.displayName());
+        Router.Route route = router.route(exchange);
+        S3Request request = new S3Request(exchange, auth, requestId, owner, route.operation(), route.bucket(), route.key(),
+                route.query());
+        authorize(request);
+        return execute(request);
+    }
+
+    /** Until IAM exists, an account may act on the buckets it owns (and on copy sources it owns). */
+    private void authorize(S3Request r) {
+        if (r.bucket() == null || r.operation() == S3Operation.CREATE_BUCKET) {
+            return;
+        }
+        requireOwner(r, r.bucket().value());
+        if (r.operation() == S3Operation.COPY_OBJECT || r.operation() == S3Operation.UPLOAD_PART_COPY) {
+            requireOwner(r, CopySources.parse(r.headers()).bucket().value());
+        }
+    }
+
+    private void requireOwner(S3Request r, String bucket) {
+        Optional<BucketRecord> b = layer.buckets().find(bucket);
+        if (b.isPresent() && !b.get().ownerId().equals(r.owner().id())) {
+            throw StoreException.of(FailureKind.ACCESS_DENIED, "Access Denied");
+        }
+    }
+
+    private HttpResponse execute(S3Request r) {
+        return switch (r.operation()) {
+            case LIST_BUCKETS -> bucketApi.listBuckets(r);
+            case CREATE_BUCKET -> bucketApi.create(r);
+            case DELETE_BUCKET -> bucketApi.delete(r);
+            case HEAD_BUCKET -> bucketApi.head(r);
+            case GET_BUCKET_LOCATION -> bucketApi.location(r);
+            case GET_BUCKET_VERSIONING -> bucketApi.versioning(r);
+            case GET_BUCKET_ACL -> bucketApi.getAcl(r);
+            case PUT_BUCKET_ACL -> bucketApi.putAcl(r);
+            case LIST_OBJECTS -> bucketApi.list(r, false);
+            case LIST_OBJECTS_V2 -> bucketApi.list(r, true);
+            case LIST_MULTIPART_UPLOADS -> multipartApi.listUploads(r);
+            case DELETE_OBJECTS -> objectApi.deleteMany(r);
+            case PUT_OBJECT -> objectApi.put(r);
+            case COPY_OBJECT -> objectApi.copy(r);
+            case GET_OBJECT -> objectApi.get(r, true);
+            case HEAD_OBJECT -> objectApi.get(r, false);
+            case DELETE_OBJECT -> objectApi.delete(r);
+            case GET_OBJECT_TAGGING -> objectApi.getTagging(r);
+            case PUT_OBJECT_TAGGING -> objectApi.putTagging(r);
+            case DELETE_OBJECT_TAGGING -> objectApi.deleteTagging(r);
+            case GET_OBJECT_ACL -> objectApi.getAcl(r);
+            case PUT_OBJECT_ACL -> objectApi.putAcl(r);
+            case CREATE_MULTIPART_UPLOAD -> multipartApi.create(r);
+            case UPLOAD_PART -> multipartApi.uploadPart(r);
+            case UPLOAD_PART_COPY -> multipartApi.uploadPartCopy(r);
+            case COMPLETE_MULTIPART_UPLOAD -> multipartApi.complete(r);
+            case ABORT_MULTIPART_UPLOAD -> multipartApi.abort(r);
+            case LIST_PARTS -> multipartApi.listParts(r);
+        };
+    }
+
+    /** What the transport answers when too many requests are in flight: 503 SlowDown. */
+    public HttpResponse overloaded() {
+        String requestId = ids.requestId();
+        XmlWriter xml = new XmlWriter().plainRoot("Error").element("Code", "SlowDown")
+                .element("Message", "Please reduce your request rate.")
+                .element("RequestId", requestId).element("HostId", hostId).end();
+        HttpResponse r = Responses.xml(503, xml);
+        r.headers().set("x-amz-request-id", requestId);
+        r.headers().set("retry-after", "1");
+        return r;
+    }
+
+    /** The S3 error response for a failure: XML body (none for HEAD and 304), AWS status and code. */
+    private HttpResponse error(Failure failure, HttpExchange exchange, String requestId) {
+        S3Errors.S3Error e = S3Errors.of(failure);
+        Headers h = new Headers();
+        if (failure.kind() == FailureKind.NOT_MODIFIED || failure.kind() == FailureKind.PRECONDITION_FAILED) {
+            String etag = failure.details().get("ETag");
+            if (etag != null) {
+                h.set("etag", Responses.quote(etag));
+            }
+            String modified = failure.details().get("LastModified");
+            if (modified != null) {
+                h.set("last-modified", HttpDates.http(Long.parseLong(modified)));
+            }
+        }
+        if (failure.kind() == FailureKind.INVALID_RANGE && failure.details().containsKey("ActualObjectSize")) {
+            h.set("content-range", "bytes */" + failure.details().get("ActualObjectSize"));
+        }
+        if (failure.kind() == FailureKind.NOT_MODIFIED || exchange.method().equals("HEAD")) {
+            return Responses.empty(e.status(), h);
+        }
+        XmlWriter xml = new XmlWriter().plainRoot("Error")
+                .element("Code", e.code())
+                .element("Message", failure.message());
+        String resource = failure.resource().isEmpty() ? exchange.rawPath() : failure.resource();
+        xml.element("Resource", resource);
+        for (Map.Entry<String, String> d : failure.details().entrySet()) {
+            if (!d.getKey().equals("LastModified") && !d.getKey().equals("ETag")) {
+                xml.element(d.getKey(), d.getValue());
+            }
+        }
+        xml.element("RequestId", requestId).element("HostId", hostId).end();
+        return Responses.xml(e.status(), h, xml);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.arca.s3;
+
+/** Every S3 operation the router can name, with AWS's operation names (used in logs, audit and metrics). */
+public enum S3Operation {
+    LIST_BUCKETS("ListBuckets"),
+    CREATE_BUCKET("CreateBucket"),
+    DELETE_BUCKET("DeleteBucket"),
+    HEAD_BUCKET("HeadBucket"),
+    GET_BUCKET_LOCATION("GetBucketLocation"),
+    GET_BUCKET_VERSIONING("GetBucketVersioning"),
+    GET_BUCKET_ACL("GetBucketAcl"),
+    PUT_BUCKET_ACL("PutBucketAcl"),
+    LIST_OBJECTS("ListObjects"),
+    LIST_OBJECTS_V2("ListObjectsV2"),
+    LIST_MULTIPART_UPLOADS("ListMultipartUploads"),
+    DELETE_OBJECTS("DeleteObjects"),
+    PUT_OBJECT("PutObject"),
+    COPY_OBJECT("CopyObject"),
+    GET_OBJECT("GetObject"),
+    HEAD_OBJECT("HeadObject"),
+    DELETE_OBJECT("DeleteObject"),
+    GET_OBJECT_TAGGING("GetObjectTagging"),
+    PUT_OBJECT_TAGGING("PutObjectTagging"),
+    DELETE_OBJECT_TAGGING("DeleteObjectTagging"),
+    GET_OBJECT_ACL("GetObjectAcl"),
+    PUT_OBJECT_ACL("PutObjectAcl"),
+    CREATE_MULTIPART_UPLOAD("CreateMultipartUpload"),
+    UPLOAD_PART("UploadPart"),
+    UPLOAD_PART_COPY("UploadPartCopy"),
+    COMPLETE_MULTIPART_UPLOAD("CompleteMultipartUpload"),
+    ABORT_MULTIPART_UPLOAD("AbortMultipartUpload"),
+    LIST_PARTS("ListParts");
+
+    private final String awsName;
+
+    S3Operation(String awsName) {
+        this.awsName = awsName;
+    }
+
+    public String awsName() {
+        return awsName;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.arca.s3;
+
+import dev.arca.core.BucketName;
+import dev.arca.core.ObjectKey;
+import dev.arca.object.Owner;
+import dev.arca.s3.auth.AuthenticatedRequest;
+import dev.arca.s3.http.Headers;
+import dev.arca.s3.http.HttpExchange;
+
+/** One authenticated, routed S3 request: everything an operation handler needs. */
+record S3Request(HttpExchange http, AuthenticatedRequest auth, String requestId, Owner owner,
+        S3Operation operation, BucketName bucket, ObjectKey key, Query query) {
+    Headers headers() {
+        return http.headers();
+    }
+
+    String header(String name) {
+        return http.headers().get(name);
+    }
+}

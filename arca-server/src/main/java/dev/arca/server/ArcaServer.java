@@ -1,0 +1,135 @@
+package dev.arca.server;
+
+import dev.arca.core.Entropy;
+import dev.arca.core.Ids;
+import dev.arca.meta.KvMetadataStore;
+import dev.arca.meta.kv.RocksKv;
+import dev.arca.object.ObjectLayer;
+import dev.arca.s3.S3Handler;
+import dev.arca.s3.auth.Credential;
+import dev.arca.s3.auth.CredentialProvider;
+import dev.arca.s3.auth.SigV4Authenticator;
+import dev.arca.server.http.HttpServerOptions;
+import dev.arca.server.http.NettyHttpServer;
+import dev.arca.storage.FileBlobStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A running Arca node, wired by hand: blob store and metadata store on the data directory, the
+ * object layer over them (recovered before serving), the S3 handler, and the HTTP transport.
+ * {@link #close()} shuts down in reverse order, letting in-flight requests finish first.
+ */
+public final class ArcaServer implements AutoCloseable {
+    /** The root account's owner id (accounts arrive with IAM; until then there is one). */
+    public static final String ROOT_OWNER_ID = "arca-root";
+    public static final String ROOT_DISPLAY_NAME = "root";
+
+    private final ServerConfig config;
+    private final RootCredentials credentials;
+    private final FileBlobStore blobs;
+    private final KvMetadataStore meta;
+    private final ObjectLayer layer;
+    private final NettyHttpServer http;
+    private final ObjectLayer.RecoveryReport recovery;
+    private final AtomicBoolean ready = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ArcaServer(ServerConfig config, RootCredentials credentials, FileBlobStore blobs, KvMetadataStore meta,
+            ObjectLayer layer, ObjectLayer.RecoveryReport recovery, NettyHttpServer http) {
+        this.config = config;
+        this.credentials = credentials;
+        this.blobs = blobs;
+        this.meta = meta;
+        this.layer = layer;
+        this.recovery = recovery;
+        this.http = http;
+    }
+
+    /** Opens the data directory, recovers, and starts serving. */
+    public static ArcaServer start(ServerConfig config, Map<String, String> env) {
+        Entropy entropy = Entropy.secure();
+        InstantSource clock = InstantSource.system();
+        Ids ids = new Ids(clock, entropy);
+        Path data = config.dataDir().toAbsolutePath();
+        try {
+            Files.createDirectories(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + data, e);
+        }
+        RootCredentials credentials = RootCredentials.load(data, env, entropy);
+        FileBlobStore blobs = FileBlobStore.open(data.resolve("drive-1"));
+        KvMetadataStore meta = null;
+        ObjectLayer layer = null;
+        try {
+            meta = new KvMetadataStore(RocksKv.open(data.resolve("meta"), RocksKv.Options.defaults()), config.syncMetadata());
+            layer = new ObjectLayer(meta, blobs, clock, ids, config.region());
+            ObjectLayer.RecoveryReport recovery = layer.recover();
+            Credential root = new Credential(credentials.accessKey(), credentials.secretKey(), ROOT_OWNER_ID, ROOT_DISPLAY_NAME);
+            CredentialProvider provider = accessKey -> accessKey.equals(root.accessKeyId()) ? Optional.of(root) : Optional.empty();
+            SigV4Authenticator authenticator = new SigV4Authenticator(provider, clock, config.region());
+            AtomicBoolean readyFlag = new AtomicBoolean();
+            S3Handler handler = new S3Handler(layer, authenticator, config.domains(), ids, clock, readyFlag::get);
+            HttpServerOptions options = new HttpServerOptions(config.host(), config.port(), config.ioThreads(),
+                    config.maxRequests(), config.idleTimeout(), config.bodyTimeout(), config.shutdownGrace());
+            NettyHttpServer http = NettyHttpServer.start(options, handler, handler::overloaded);
+            ArcaServer server = new ArcaServer(config, credentials, blobs, meta, layer, recovery, http);
+            readyFlag.set(true);
+            server.ready.set(true);
+            return server;
+        } catch (RuntimeException e) {
+            if (layer != null) {
+                layer.close();
+            }
+            if (meta != null) {
+                meta.close();
+            }
+            blobs.close();
+            throw e;
+        }
+    }
+
+    public InetSocketAddress address() {
+        return http.address();
+    }
+
+    public String endpoint() {
+        return config.endpoint(address().getPort());
+    }
+
+    public RootCredentials credentials() {
+        return credentials;
+    }
+
+    public ObjectLayer.RecoveryReport recovery() {
+        return recovery;
+    }
+
+    /** The object layer (for consistency checks in tests and admin tools). */
+    public ObjectLayer objectLayer() {
+        return layer;
+    }
+
+    public boolean isReady() {
+        return ready.get();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        ready.set(false);
+        http.close();
+        layer.close();
+        meta.close();
+        blobs.close();
+    }
+}

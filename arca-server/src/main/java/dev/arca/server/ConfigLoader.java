@@ -1,0 +1,208 @@
+package dev.arca.server;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Builds a {@link ServerConfig}. Sources, later overriding earlier: built-in defaults; the file
+ * named by {@code --config} or {@code ARCA_CONFIG} ({@code key = value} lines, '#' comments);
+ * environment variables {@code ARCA_<KEY>} (upper case, '-' as '_'); command-line flags
+ * {@code --key value} or {@code --key=value}. Unknown keys and bad values are errors naming the
+ * key and its source.
+ */
+public final class ConfigLoader {
+    /** Every configuration key with its default. */
+    static final Map<String, String> DEFAULTS = defaults();
+
+    private ConfigLoader() {}
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("data", "./arca-data");
+        d.put("address", "127.0.0.1:9000");
+        d.put("region", "us-east-1");
+        d.put("domains", "localhost");
+        d.put("io-threads", Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors())));
+        d.put("max-requests", "1024");
+        d.put("idle-timeout", "120s");
+        d.put("body-timeout", "60s");
+        d.put("shutdown-grace", "10s");
+        d.put("sync-metadata", "true");
+        return d;
+    }
+
+    /** A configuration error: what is wrong, where it came from. */
+    public static final class ConfigException extends RuntimeException {
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+
+    public static ServerConfig load(List<String> args, Map<String, String> env) {
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        Map<String, String> sources = new LinkedHashMap<>();
+        DEFAULTS.keySet().forEach(k -> sources.put(k, "default"));
+        Map<String, String> flags = parseFlags(args);
+        String configFile = flags.containsKey("config") ? flags.remove("config") : env.get("ARCA_CONFIG");
+        if (configFile != null) {
+            for (Map.Entry<String, String> e : readFile(Path.of(configFile)).entrySet()) {
+                put(values, sources, e.getKey(), e.getValue(), "config file " + configFile);
+            }
+        }
+        for (String key : DEFAULTS.keySet()) {
+            String envName = "ARCA_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+            if (env.containsKey(envName)) {
+                put(values, sources, key, env.get(envName), "environment variable " + envName);
+            }
+        }
+        for (Map.Entry<String, String> e : flags.entrySet()) {
+            put(values, sources, e.getKey(), e.getValue(), "flag --" + e.getKey());
+        }
+        return build(values, sources);
+    }
+
+    private static void put(Map<String, String> values, Map<String, String> sources, String key, String value, String source) {
+        if (!DEFAULTS.containsKey(key)) {
+            throw new ConfigException("unknown configuration key '" + key + "' (from " + source + "); known keys: "
+                    + String.join(", ", DEFAULTS.keySet()));
+        }
+        values.put(key, value.trim());
+        sources.put(key, source);
+    }
+
+    private static Map<String, String> parseFlags(List<String> args) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--") || a.length() == 2) {
+                throw new ConfigException("unexpected argument '" + a + "' (flags are --key value)");
+            }
+            String body = a.substring(2);
+            int eq = body.indexOf('=');
+            if (eq >= 0) {
+                flags.put(body.substring(0, eq), body.substring(eq + 1));
+            } else if (i + 1 < args.size()) {
+                flags.put(body, args.get(++i));
+            } else {
+                throw new ConfigException("flag --" + body + " needs a value");
+            }
+        }
+        return flags;
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        p.stringPropertyNames().stream().sorted().forEach(k -> m.put(k, p.getProperty(k)));
+        return m;
+    }
+
+    private static ServerConfig build(Map<String, String> v, Map<String, String> src) {
+        String address = v.get("address");
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0) {
+            throw bad("address", address, src, "expected HOST:PORT");
+        }
+        String host = address.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port = intValue("address", address.substring(colon + 1), src, 0, 65535);
+        String region = v.get("region");
+        if (!region.matches("[a-z0-9-]{1,32}")) {
+            throw bad("region", region, src, "lower-case letters, digits and '-'");
+        }
+        List<String> domains = new ArrayList<>();
+        for (String d : v.get("domains").split(",")) {
+            String t = d.trim().toLowerCase(Locale.ROOT);
+            if (t.isEmpty()) {
+                continue;
+            }
+            if (!t.matches("[a-z0-9.-]+")) {
+                throw bad("domains", v.get("domains"), src, "comma-separated host names");
+            }
+            domains.add(t);
+        }
+        return new ServerConfig(
+                Path.of(v.get("data")),
+                host,
+                port,
+                region,
+                domains,
+                intValue("io-threads", v.get("io-threads"), src, 1, 256),
+                intValue("max-requests", v.get("max-requests"), src, 1, 1_000_000),
+                duration("idle-timeout", v.get("idle-timeout"), src),
+                duration("body-timeout", v.get("body-timeout"), src),
+                duration("shutdown-grace", v.get("shutdown-grace"), src),
+                bool("sync-metadata", v.get("sync-metadata"), src));
+    }
+
+    private static int intValue(String key, String value, Map<String, String> src, int min, int max) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n < min || n > max) {
+                throw bad(key, value, src, "an integer from " + min + " to " + max);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw bad(key, value, src, "an integer from " + min + " to " + max);
+        }
+    }
+
+    /** Durations like 500ms, 30s, 5m, 1h. */
+    static Duration duration(String key, String value, Map<String, String> src) {
+        String s = value.trim().toLowerCase(Locale.ROOT);
+        try {
+            Duration d;
+            if (s.endsWith("ms")) {
+                d = Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            } else if (s.endsWith("s")) {
+                d = Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+            } else if (s.endsWith("m")) {
+                d = Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
+            } else if (s.endsWith("h")) {
+                d = Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1)));
+            } else {
+                throw bad(key, value, src, "a duration such as 500ms, 30s, 5m or 1h");
+            }
+            if (d.isNegative() || d.isZero()) {
+                throw bad(key, value, src, "a positive duration");
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw bad(key, value, src, "a duration such as 500ms, 30s, 5m or 1h");
+        }
+    }
+
+    private static boolean bool(String key, String value, Map<String, String> src) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw bad(key, value, src, "true or false");
+        };
+    }
+
+    private static ConfigException bad(String key, String value, Map<String, String> src, String expected) {
+        return new ConfigException("bad value '" + value + "' for " + key + " (from " + src.getOrDefault(key, "?")
+                + "): expected " + expected);
+    }
+
+    static List<String> keys() {
+        return Arrays.asList(DEFAULTS.keySet().toArray(new String[0]));
+    }
+}

@@ -1,0 +1,85 @@
+package dev.arca.server;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code arca} command line: {@code serve} runs the server in the foreground until SIGTERM/SIGINT. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> rest = Arrays.asList(args);
+        String command = rest.isEmpty() ? "serve" : rest.getFirst();
+        if (!rest.isEmpty()) {
+            rest = rest.subList(1, rest.size());
+        }
+        return switch (command) {
+            case "serve" -> serve(rest, out, err);
+            case "help", "--help", "-h" -> {
+                usage(out);
+                yield 0;
+            }
+            default -> {
+                err.println("arca: unknown command '" + command + "'");
+                usage(err);
+                yield 2;
+            }
+        };
+    }
+
+    private static void usage(PrintStream s) {
+        s.println("usage: arca serve [--data DIR] [--address HOST:PORT] [--config FILE] [--KEY VALUE ...]");
+        s.println("configuration keys: " + String.join(", ", ConfigLoader.keys()));
+    }
+
+    private static int serve(List<String> args, PrintStream out, PrintStream err) {
+        ServerConfig config;
+        try {
+            config = ConfigLoader.load(args, System.getenv());
+        } catch (ConfigLoader.ConfigException e) {
+            err.println("arca: " + e.getMessage());
+            return 2;
+        }
+        ArcaServer server;
+        try {
+            server = ArcaServer.start(config, System.getenv());
+        } catch (ConfigLoader.ConfigException e) {
+            err.println("arca: " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            err.println("arca: cannot start: " + e);
+            e.printStackTrace(err);
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "arca-shutdown"));
+        var r = server.recovery();
+        out.println("Arca data directory: " + config.dataDir().toAbsolutePath()
+                + " (start-up recovery removed " + r.temporaryFiles() + " temporary files, "
+                + r.abandonedBlobs() + " unfinished writes, " + r.garbageBlobs() + " garbage blobs)");
+        out.println("Root access key: " + server.credentials().accessKey());
+        out.println("Root secret key: " + server.credentials().secretKey()
+                + (server.credentials().generated() ? "   (generated now and kept in " + config.dataDir().resolve(RootCredentials.FILE) + ")" : ""));
+        out.println("Region: " + config.region() + "; virtual-hosted buckets under: " + String.join(", ", config.domains()));
+        out.println("Arca ready: S3 endpoint " + server.endpoint());
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.arca.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Validated server configuration. Built by {@link ConfigLoader} from defaults, a config file,
+ * {@code ARCA_*} environment variables and command-line flags, in that order of precedence
+ * (later wins). Every key is documented in README.md ("Configuration").
+ *
+ * @param dataDir            where everything lives: {@code meta/} (RocksDB), {@code drive-1/} (blobs), credentials
+ * @param host               listen address
+ * @param port               listen port (0 picks a free port; the chosen one is printed)
+ * @param region             the region this server is (bucket locations, SigV4 scope)
+ * @param domains            host names for virtual-hosted-style addressing ({@code <bucket>.<domain>})
+ * @param ioThreads          Netty event-loop threads
+ * @param maxRequests        requests handled at once; more get 503 SlowDown
+ * @param idleTimeout        idle keep-alive connections are closed after this
+ * @param bodyTimeout        a request body that stalls this long fails (RequestTimeout)
+ * @param shutdownGrace      how long SIGTERM waits for in-flight requests
+ * @param syncMetadata       fsync each metadata batch (turn off only for throwaway test data)
+ */
+public record ServerConfig(
+        Path dataDir,
+        String host,
+        int port,
+        String region,
+        List<String> domains,
+        int ioThreads,
+        int maxRequests,
+        Duration idleTimeout,
+        Duration bodyTimeout,
+        Duration shutdownGrace,
+        boolean syncMetadata) {
+    public ServerConfig {
+        domains = List.copyOf(domains);
+    }
+
+    public String endpoint(int actualPort) {
+        String h = host.equals("0.0.0.0") ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
+        return "http://" + h + ":" + actualPort;
+    }
+}

@@ -1,0 +1,279 @@
+package dev.arca.server.http;
+
+import dev.arca.core.Limits;
+import dev.arca.s3.http.HttpHandler;
+import dev.arca.s3.http.HttpResponse;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP/1.1 listener: the one place in Arca that speaks Netty. It turns each request into an
+ * {@link dev.arca.s3.http.HttpExchange}, runs the {@link HttpHandler} on its own virtual thread,
+ * and writes the {@link HttpResponse} back, streaming bodies in both directions with backpressure.
+ *
+ * <p>Contract: at most {@link HttpServerOptions#maxConcurrentRequests()} handlers run at once;
+ * a request beyond that is answered with {@code overloaded.get()} (called on an event loop, so it
+ * must be cheap and must not block) without running the handler. Requests on one connection are
+ * handled one at a time and answered in order. Keep-alive follows HTTP/1.1. A handler that throws
+ * gets a 500. {@link #close()} is graceful. Thread-safe.
+ */
+public final class NettyHttpServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(NettyHttpServer.class.getName());
+
+    /** Largest piece of request body the decoder hands over at once. */
+    static final int MAX_CHUNK_BYTES = (int) Limits.MIB;
+    /** Pending connections the kernel queues before accept. */
+    static final int ACCEPT_BACKLOG = 1024;
+    /** Outbound bytes queued per connection at which a streaming writer waits... */
+    static final int WRITE_HIGH_WATERMARK = (int) (2 * Limits.MIB);
+    /** ...and at or below which it continues. */
+    static final int WRITE_LOW_WATERMARK = (int) Limits.MIB;
+    /** Event loops stop at once when closing: by then every connection is closed. */
+    private static final Duration EVENT_LOOP_QUIET_PERIOD = Duration.ZERO;
+    /** Upper bound on how long closing waits for event loops and channels to stop. */
+    private static final Duration EVENT_LOOP_STOP_TIMEOUT = Duration.ofSeconds(5);
+
+    private final HttpServerOptions options;
+    private final HttpHandler handler;
+    private final Supplier<HttpResponse> overloaded;
+    private final Semaphore permits;
+    private final ThreadFactory requestThreads = Thread.ofVirtual().name("arca-http-", 0).factory();
+    private final EventLoopGroup group;
+    private final boolean nativeTransport;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicLong maxQueuedBodyBytes = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ReentrantLock inFlightLock = new ReentrantLock();
+    private final Condition noneInFlight = inFlightLock.newCondition();
+    private int inFlight; // guarded by inFlightLock
+    private volatile boolean closing;
+    private Channel serverChannel;
+
+    private NettyHttpServer(HttpServerOptions options, HttpHandler handler, Supplier<HttpResponse> overloaded) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.overloaded = Objects.requireNonNull(overloaded, "overloaded");
+        this.permits = new Semaphore(options.maxConcurrentRequests());
+        this.nativeTransport = Epoll.isAvailable();
+        IoHandlerFactory io = nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("arca-http-io"), io);
+    }
+
+    /**
+     * Binds and starts serving. Throws {@link UncheckedIOException} if the address cannot be bound.
+     *
+     * @param overloaded the response for requests beyond the concurrency limit (typically 503 SlowDown)
+     */
+    public static NettyHttpServer start(HttpServerOptions options, HttpHandler handler, Supplier<HttpResponse> overloaded) {
+        NettyHttpServer server = new NettyHttpServer(options, handler, overloaded);
+        try {
+            server.bind();
+            return server;
+        } catch (RuntimeException | Error e) {
+            server.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+            throw e;
+        }
+    }
+
+    private void bind() {
+        ChannelFactory<ServerChannel> channels = nativeTransport ? EpollServerSocketChannel::new : NioServerSocketChannel::new;
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channelFactory(channels)
+                .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(WRITE_LOW_WATERMARK, WRITE_HIGH_WATERMARK))
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        configurePipeline(ch.pipeline(), false);
+                    }
+                });
+        ChannelFuture bound = bootstrap.bind(options.host(), options.port()).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            Throwable cause = bound.cause();
+            IOException io = cause instanceof IOException e ? e : new IOException(cause);
+            throw new UncheckedIOException("cannot listen on " + options.host() + ":" + options.port(), io);
+        }
+        serverChannel = bound.channel();
+    }
+
+    /**
+     * One connection's handlers, in order. TLS goes first: an {@code SslHandler} added before the
+     * idle handler, with {@code secure} true.
+     */
+    private void configurePipeline(ChannelPipeline pipeline, boolean secure) {
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(Limits.MAX_REQUEST_LINE_BYTES)
+                .setMaxHeaderSize(Limits.MAX_HEADER_BYTES)
+                .setMaxChunkSize(MAX_CHUNK_BYTES);
+        pipeline.addLast("idle", new IdleStateHandler(0, 0, options.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        pipeline.addLast("http", new HttpServerCodec(decoder));
+        pipeline.addLast("arca", new Connection(this, secure));
+    }
+
+    /** The address actually bound (the real port when the options asked for port 0). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /**
+     * Stops accepting, closes idle connections, lets in-flight requests finish for up to
+     * {@link HttpServerOptions#shutdownGrace()}, then closes every connection and stops the event
+     * loops. Idempotent. Must not be called from a handler (it would wait for itself).
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closing = true;
+        long stopMillis = EVENT_LOOP_STOP_TIMEOUT.toMillis();
+        serverChannel.close().awaitUninterruptibly(stopMillis);
+        for (Connection connection : connections) {
+            connection.shutdownWhenIdle();
+        }
+        if (!awaitNoneInFlight(options.shutdownGrace())) {
+            LOG.log(System.Logger.Level.WARNING, "requests still running after the shutdown grace; closing their connections");
+        }
+        List<ChannelFuture> closes = connections.stream().map(c -> c.channel().close()).toList();
+        for (ChannelFuture close : closes) {
+            close.awaitUninterruptibly(stopMillis);
+        }
+        Future<?> stopped = group.shutdownGracefully(
+                EVENT_LOOP_QUIET_PERIOD.toMillis(), stopMillis, TimeUnit.MILLISECONDS);
+        stopped.awaitUninterruptibly(2 * stopMillis);
+    }
+
+    private boolean awaitNoneInFlight(Duration grace) {
+        long left = grace.toNanos();
+        inFlightLock.lock();
+        try {
+            while (inFlight > 0) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = noneInFlight.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            inFlightLock.unlock();
+        }
+    }
+
+    // ---- used by Connection ----
+
+    HttpServerOptions options() {
+        return options;
+    }
+
+    HttpHandler handler() {
+        return handler;
+    }
+
+    Supplier<HttpResponse> overloaded() {
+        return overloaded;
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    void register(Connection connection) {
+        connections.add(connection);
+    }
+
+    void unregister(Connection connection) {
+        connections.remove(connection);
+    }
+
+    /** Takes a concurrency permit for a handler run; false when the server is at its limit. */
+    boolean tryBeginExchange() {
+        if (!permits.tryAcquire()) {
+            return false;
+        }
+        inFlightLock.lock();
+        try {
+            inFlight++;
+        } finally {
+            inFlightLock.unlock();
+        }
+        return true;
+    }
+
+    /** Returns the permit taken by {@link #tryBeginExchange()}, once the response is written. */
+    void endExchange() {
+        inFlightLock.lock();
+        try {
+            inFlight--;
+            if (inFlight == 0) {
+                noneInFlight.signalAll();
+            }
+        } finally {
+            inFlightLock.unlock();
+        }
+        permits.release();
+    }
+
+    /** Starts {@code task} on a new named virtual thread. */
+    void startVirtual(Runnable task) {
+        requestThreads.newThread(task).start();
+    }
+
+    void recordQueuedBodyBytes(long queued) {
+        if (queued > maxQueuedBodyBytes.get()) {
+            maxQueuedBodyBytes.accumulateAndGet(queued, Math::max);
+        }
+    }
+
+    /** The most request-body bytes any one connection held queued at once since start (for tests). */
+    long maxQueuedBodyBytes() {
+        return maxQueuedBodyBytes.get();
+    }
+
+    /** Whether the server runs on the native epoll transport (else NIO). */
+    boolean nativeTransport() {
+        return nativeTransport;
+    }
+}

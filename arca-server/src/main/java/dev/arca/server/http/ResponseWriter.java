@@ -1,0 +1,298 @@
+package dev.arca.server.http;
+
+import dev.arca.core.Limits;
+import dev.arca.s3.http.Headers;
+import dev.arca.s3.http.HttpResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes one {@link HttpResponse} to a connection. {@link #write} runs on the exchange's virtual
+ * thread and may block: it streams bodies in pieces of at most {@link Limits#STREAM_PIECE_BYTES},
+ * waiting whenever the channel is above its write-buffer high watermark. {@link #writeNow} writes
+ * a bodiless or byte-array response without blocking, from any thread.
+ *
+ * <p>Once the status line may have been sent, a failure can only be signalled by closing the
+ * connection, so the client sees fewer bytes than Content-Length: never a silently short body.
+ */
+final class ResponseWriter {
+    private static final System.Logger LOG = System.getLogger(ResponseWriter.class.getName());
+
+    /** Response header fields the transport owns: framing and connection management. */
+    private static final List<String> TRANSPORT_FIELDS = List.of("connection", "transfer-encoding", "content-length", "keep-alive");
+
+    private final Connection connection;
+    private final NettyExchange exchange;
+    private final ChannelHandlerContext ctx;
+    /** The longest the writer waits for the client to accept bytes. */
+    private final long stallNanos;
+
+    ResponseWriter(Connection connection, NettyExchange exchange) {
+        this.connection = connection;
+        this.exchange = exchange;
+        this.ctx = connection.context();
+        this.stallNanos = connection.server().options().idleTimeout().toNanos();
+    }
+
+    static HttpResponse internalError() {
+        return HttpResponse.empty(HttpResponseStatus.INTERNAL_SERVER_ERROR.code(), new Headers());
+    }
+
+    /** Writes the whole response and waits until it is flushed or the connection is closed. Never throws. */
+    void write(HttpResponse response) {
+        if (!ctx.channel().isActive()) {
+            // The client is gone (or the server closed it after the grace): nothing to write to.
+            if (response.body() instanceof HttpResponse.Streamed streamed) {
+                closeQuietly(streamed.stream());
+            }
+            return;
+        }
+        ChannelFuture last;
+        try {
+            last = switch (response.body()) {
+                case HttpResponse.Empty _ -> writeNow(connection, exchange, response);
+                case HttpResponse.Bytes bytes -> bytes.data().length <= Limits.STREAM_PIECE_BYTES
+                        ? writeNow(connection, exchange, response)
+                        : writeBytes(response, bytes.data());
+                case HttpResponse.Streamed streamed -> writeStreamed(response, streamed);
+            };
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "writing the response to " + exchange + " failed", e);
+            ctx.close();
+            return;
+        }
+        if (last != null && !last.awaitUninterruptibly(stallNanos, TimeUnit.NANOSECONDS)) {
+            LOG.log(System.Logger.Level.DEBUG, "client did not accept the response to {0} in time", exchange);
+            ctx.close();
+        }
+    }
+
+    /**
+     * Writes a response whose body is empty or a byte array in one go, without blocking; a
+     * streamed body is allowed only if nothing of it is sent (HEAD, 204, 304, length 0), and its
+     * stream is left for the caller to close. Answers 500 instead if the response is invalid.
+     * Returns the last write.
+     */
+    static ChannelFuture writeNow(Connection connection, NettyExchange exchange, HttpResponse response) {
+        if (response.body() instanceof HttpResponse.Streamed streamed && streamed.length() != 0 && !bodyless(exchange, response.status())) {
+            throw new IllegalArgumentException("streamed bodies are written by write(), on a virtual thread");
+        }
+        DefaultHttpResponse head;
+        boolean keepAlive = keepAlive(connection, exchange, response);
+        try {
+            head = head(exchange, response, keepAlive);
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.ERROR, "invalid response to " + exchange, e);
+            response = internalError();
+            head = head(exchange, response, keepAlive);
+        }
+        ChannelHandlerContext ctx = connection.context();
+        ByteBuf content = !bodyless(exchange, response.status()) && response.body() instanceof HttpResponse.Bytes bytes
+                ? Unpooled.wrappedBuffer(bytes.data())
+                : Unpooled.EMPTY_BUFFER;
+        ctx.write(head);
+        ChannelFuture last = ctx.writeAndFlush(new DefaultLastHttpContent(content));
+        boolean reuse = keepAlive;
+        last.addListener((ChannelFutureListener) f -> connection.lastWriteDone(exchange, reuse, f));
+        return last;
+    }
+
+    private ChannelFuture writeBytes(HttpResponse response, byte[] data) {
+        boolean keepAlive = keepAlive(connection, exchange, response);
+        DefaultHttpResponse head;
+        try {
+            head = head(exchange, response, keepAlive);
+        } catch (IllegalArgumentException e) {
+            return writeNow(connection, exchange, internalError());
+        }
+        ctx.write(head);
+        if (bodyless(exchange, response.status())) {
+            return finish(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
+        }
+        ChannelFuture last = null;
+        for (int offset = 0; offset < data.length; offset += Limits.STREAM_PIECE_BYTES) {
+            if (offset > 0 && !connection.awaitWritable(stallNanos)) {
+                ctx.close();
+                return null;
+            }
+            int n = Math.min(Limits.STREAM_PIECE_BYTES, data.length - offset);
+            ByteBuf piece = Unpooled.wrappedBuffer(data, offset, n);
+            last = ctx.writeAndFlush(offset + n == data.length ? new DefaultLastHttpContent(piece) : new DefaultHttpContent(piece));
+        }
+        return finish(last, keepAlive);
+    }
+
+    /**
+     * Reads the first piece before sending the status line, so a stream that fails at once still
+     * gets a clean 500, and a stream that reads the request body sends 100 Continue in time.
+     */
+    private ChannelFuture writeStreamed(HttpResponse response, HttpResponse.Streamed streamed) {
+        InputStream in = streamed.stream();
+        try {
+            if (streamed.length() < 0) {
+                LOG.log(System.Logger.Level.ERROR, "negative streamed body length in the response to {0}", exchange);
+                return writeNow(connection, exchange, internalError());
+            }
+            if (streamed.length() == 0 || bodyless(exchange, response.status())) {
+                return writeNow(connection, exchange, response);
+            }
+            long remaining = streamed.length();
+            ByteBuf piece;
+            try {
+                piece = readPiece(in, remaining);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "response body of " + exchange + " failed before its first byte", e);
+                return writeNow(connection, exchange, internalError());
+            }
+            boolean keepAlive = keepAlive(connection, exchange, response);
+            DefaultHttpResponse head;
+            try {
+                head = head(exchange, response, keepAlive);
+            } catch (IllegalArgumentException e) {
+                piece.release();
+                LOG.log(System.Logger.Level.ERROR, "invalid response to " + exchange, e);
+                return writeNow(connection, exchange, internalError());
+            }
+            ctx.write(head);
+            while (true) {
+                remaining -= piece.readableBytes();
+                if (remaining == 0) {
+                    return finish(ctx.writeAndFlush(new DefaultLastHttpContent(piece)), keepAlive);
+                }
+                ctx.writeAndFlush(new DefaultHttpContent(piece));
+                if (!connection.awaitWritable(stallNanos)) {
+                    ctx.close();
+                    return null;
+                }
+                try {
+                    piece = readPiece(in, remaining);
+                } catch (IOException | RuntimeException e) {
+                    // The status line is out: only an abrupt close tells the client the body is incomplete.
+                    LOG.log(System.Logger.Level.WARNING, "response body of " + exchange + " failed mid-way; aborting", e);
+                    ctx.close();
+                    return null;
+                }
+            }
+        } finally {
+            closeQuietly(in);
+        }
+    }
+
+    /**
+     * Fills a pooled buffer with up to one piece of the stream. Throws if the stream ends before
+     * {@code remaining} bytes.
+     */
+    private ByteBuf readPiece(InputStream in, long remaining) throws IOException {
+        int size = (int) Math.min(remaining, Limits.STREAM_PIECE_BYTES);
+        ByteBuf piece = ctx.alloc().heapBuffer(size, size);
+        try {
+            while (piece.isWritable()) {
+                if (piece.writeBytes(in, piece.writableBytes()) < 0) {
+                    throw new IOException("response body stream ended " + (remaining - piece.readableBytes()) + " bytes early");
+                }
+            }
+            return piece;
+        } catch (IOException | RuntimeException e) {
+            piece.release();
+            throw e;
+        }
+    }
+
+    private ChannelFuture finish(ChannelFuture last, boolean keepAlive) {
+        last.addListener((ChannelFutureListener) f -> connection.lastWriteDone(exchange, keepAlive, f));
+        return last;
+    }
+
+    /**
+     * Whether the connection may carry another request after this response. Call once per
+     * response, just before its status line: it also forbids a late 100 Continue.
+     */
+    private static boolean keepAlive(Connection connection, NettyExchange exchange, HttpResponse response) {
+        // Evaluated first: it must take effect whatever else decides.
+        boolean continueNeverSent = exchange.forbidContinue();
+        RequestBody body = exchange.requestBody();
+        if (!exchange.keepAliveRequested() || connection.server().isClosing() || body.isFailed()
+                || connectionClose(response.headers()) || (continueNeverSent && !body.isEnded())) {
+            return false;
+        }
+        long unread = exchange.contentLength() - body.receivedBytes();
+        return body.isEnded() || exchange.contentLength() < 0 || unread <= RequestBody.DRAIN_LIMIT;
+    }
+
+    private static boolean connectionClose(Headers headers) {
+        for (String value : headers.all("connection")) {
+            for (String token : value.split(",")) {
+                if (token.trim().equalsIgnoreCase("close")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether the response to this request carries no body whatever its headers say. */
+    private static boolean bodyless(NettyExchange exchange, int status) {
+        return exchange.isHead() || status == 204 || status == 304;
+    }
+
+    /** The status line and headers. Throws IllegalArgumentException for an invalid status or header. */
+    private static DefaultHttpResponse head(NettyExchange exchange, HttpResponse response, boolean keepAlive) {
+        int status = response.status();
+        if (status < 200 || status > 599) {
+            throw new IllegalArgumentException("final status must be in [200, 599]: " + status);
+        }
+        DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
+        HttpHeaders fields = head.headers();
+        for (Map.Entry<String, List<String>> field : response.headers().asMap().entrySet()) {
+            if (!TRANSPORT_FIELDS.contains(field.getKey())) {
+                fields.add(field.getKey(), field.getValue());
+            }
+        }
+        String declared = response.headers().get("content-length");
+        long length = response.body().length();
+        if (exchange.isHead()) {
+            fields.set(HttpHeaderNames.CONTENT_LENGTH, declared != null ? declared : Long.toString(length));
+        } else if (status == 304) {
+            if (declared != null) {
+                fields.set(HttpHeaderNames.CONTENT_LENGTH, declared);
+            }
+        } else if (status != 204) {
+            if (declared != null && !declared.trim().equals(Long.toString(length))) {
+                LOG.log(System.Logger.Level.WARNING, "response to {0} declared Content-Length {1} but has {2} bytes; sending {2}",
+                        exchange, declared, length);
+            }
+            fields.set(HttpHeaderNames.CONTENT_LENGTH, length);
+        }
+        if (!keepAlive) {
+            fields.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (exchange.isHttp10()) {
+            fields.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        return head;
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing a response body stream failed: {0}", e.toString());
+        }
+    }
+}
