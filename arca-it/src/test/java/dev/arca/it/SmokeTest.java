@@ -27,6 +27,22 @@ class SmokeTest {
     }
 
     @Test
+    void healthProbesAnswerWithoutCredentials() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        for (String probe : new String[] {"/health/live", "/health/ready"}) {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.endpoint() + probe)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(probe).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("ok\n");
+        }
+        // Anything else unauthenticated is denied.
+        var denied = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.endpoint() + "/")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(denied.body()).contains("<Code>AccessDenied</Code>");
+    }
+
+    @Test
     void putAndGetWithDefaultChecksumsInBothAddressingStyles() {
         try (S3Client path = Clients.pathStyle(server); S3Client vhost = Clients.virtualHost(server)) {
             path.createBucket(b -> b.bucket("smoke"));

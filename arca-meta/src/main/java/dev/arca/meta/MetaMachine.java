@@ -288,7 +288,8 @@ final class MetaMachine {
                 if (current == null) {
                     throw noSuchKey(bucket, key);
                 }
-                if (!current.etag().equals(etag)) {
+                // If-Match: * asks only that the object exist (RFC 7232; S3 conditional deletes).
+                if (!etag.equals("*") && !current.etag().equals(etag)) {
                     throw new StoreException(new Failure(FailureKind.PRECONDITION_FAILED,
                             "At least one of the pre-conditions you specified did not hold", bucket + "/" + key,
                             Map.of("Condition", "If-Match")));

@@ -8,7 +8,7 @@ public sealed interface WritePrecondition {
     /** {@code If-None-Match: *}: the key must not exist (create-only write). */
     record MustNotExist() implements WritePrecondition {}
 
-    /** {@code If-Match: etag}: the key must exist with this ETag (unquoted). */
+    /** {@code If-Match: etag}: the key must exist with this ETag (unquoted); {@code *}: the key must exist. */
     record EtagMatches(String etag) implements WritePrecondition {}
 
     WritePrecondition NONE = new None();

@@ -94,7 +94,7 @@ public final class ObjectStore {
             case WritePrecondition.MustNotExist ignored when current.isPresent() ->
                     throw preconditionFailed(bucket, key, "If-None-Match");
             case WritePrecondition.EtagMatches ignored when current.isEmpty() -> throw noSuchKey(bucket, key);
-            case WritePrecondition.EtagMatches(String etag) when !current.get().etag().equals(etag) ->
+            case WritePrecondition.EtagMatches(String etag) when !etag.equals("*") && !current.get().etag().equals(etag) ->
                     throw preconditionFailed(bucket, key, "If-Match");
             default -> { }
         }

@@ -63,6 +63,7 @@ final class MultipartApi {
     HttpResponse uploadPart(S3Request r) {
         Headers h = r.headers();
         RequestHeaders.rejectUnsupported(h);
+        RequestHeaders.requireContentLength(r.auth());
         PartResult result = multipart.uploadPart(r.bucket(), r.key(), uploadId(r), partNumber(r), r.auth().body(),
                 r.auth().decodedContentLength(), RequestHeaders.checksum(h, r.auth()), h.get("content-md5"));
         Headers out = new Headers();
@@ -88,7 +89,8 @@ final class MultipartApi {
     }
 
     HttpResponse complete(S3Request r) {
-        XmlNode root = Bodies.xml(r, Limits.MAX_COMPLETE_BODY_BYTES, "CompleteMultipartUpload");
+        // x-amz-checksum-* here is the object's checksum (checked below), not the body's.
+        XmlNode root = Bodies.xmlVerifyingMd5Only(r, Limits.MAX_COMPLETE_BODY_BYTES, "CompleteMultipartUpload");
         List<CompletedPart> parts = new ArrayList<>();
         for (XmlNode p : root.all("Part")) {
             String number = p.childText("PartNumber");

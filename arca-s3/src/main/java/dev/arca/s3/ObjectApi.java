@@ -48,6 +48,7 @@ final class ObjectApi {
     HttpResponse put(S3Request r) {
         Headers h = r.headers();
         RequestHeaders.rejectUnsupported(h);
+        RequestHeaders.requireContentLength(r.auth());
         WriteOptions options = new WriteOptions(r.auth().decodedContentLength(), RequestHeaders.attributes(h, true),
                 RequestHeaders.writePrecondition(h), RequestHeaders.checksum(h, r.auth()), h.get("content-md5"));
         WriteResult result = objects.put(r.bucket(), r.key(), r.owner(), r.auth().body(), options);

@@ -190,6 +190,13 @@ final class RequestHeaders {
                 "", Map.of())));
     }
 
+    /** PutObject and UploadPart need the body's length up front, as in S3 (411 MissingContentLength). */
+    static void requireContentLength(AuthenticatedRequest auth) {
+        if (auth.decodedContentLength() < 0) {
+            throw StoreException.of(FailureKind.MISSING_CONTENT_LENGTH, "You must provide the Content-Length HTTP header.");
+        }
+    }
+
     /** Refuses what this server cannot honour rather than silently ignoring it. */
     static void rejectUnsupported(Headers h) {
         if (h.contains("x-amz-server-side-encryption") || h.contains("x-amz-server-side-encryption-customer-algorithm")
