@@ -18,43 +18,42 @@ final class Bodies {
 
     /** The whole body, at most {@code limit} bytes; Content-MD5 and x-amz-checksum-* verified when sent. */
     static byte[] read(S3Request r, int limit) {
+        return read(r, limit, true);
+    }
+
+    /**
+     * The whole body; Content-MD5 verified when sent, and x-amz-checksum-* too unless
+     * {@code checksumHeadersDescribeBody} is false (on CompleteMultipartUpload they carry the
+     * whole object's checksum, not the body's).
+     */
+    private static byte[] read(S3Request r, int limit, boolean checksumHeadersDescribeBody) {
         byte[] body = readBounded(r.auth().body(), limit);
         byte[] expectedMd5 = Digests.decodeContentMd5(r.header("content-md5"));
         if (expectedMd5 != null) {
             Digests.verifyMd5(expectedMd5, md5(body));
         }
-        ChecksumInput checksum = RequestHeaders.checksum(r.headers(), r.auth());
-        if (checksum.algorithm() != null) {
-            Hasher hasher = checksum.algorithm().newHasher();
-            hasher.update(body, 0, body.length);
-            Digests.verifyChecksum(checksum.algorithm(), checksum.expected().get(), hasher.digest());
+        if (checksumHeadersDescribeBody) {
+            ChecksumInput checksum = RequestHeaders.checksum(r.headers(), r.auth());
+            if (checksum.algorithm() != null) {
+                Hasher hasher = checksum.algorithm().newHasher();
+                hasher.update(body, 0, body.length);
+                Digests.verifyChecksum(checksum.algorithm(), checksum.expected().get(), hasher.digest());
+            }
         }
         return body;
     }
 
     /** Reads and parses an XML body whose root must be {@code rootName}. */
     static XmlNode xml(S3Request r, int limit, String rootName) {
-        byte[] body = read(r, limit);
-        if (body.length == 0) {
-            throw XmlParser.malformed();
-        }
-        XmlNode root = XmlParser.parse(body);
-        if (!root.name().equals(rootName)) {
-            throw XmlParser.malformed();
-        }
-        return root;
+        return parse(read(r, limit, true), rootName);
     }
 
-    /**
-     * Like {@link #xml}, but verifies only Content-MD5: on CompleteMultipartUpload the
-     * x-amz-checksum-* headers carry the whole object's checksum, not the body's.
-     */
-    static XmlNode xmlVerifyingMd5Only(S3Request r, int limit, String rootName) {
-        byte[] body = readBounded(r.auth().body(), limit);
-        byte[] expectedMd5 = Digests.decodeContentMd5(r.header("content-md5"));
-        if (expectedMd5 != null) {
-            Digests.verifyMd5(expectedMd5, md5(body));
-        }
+    /** Like {@link #xml}, for CompleteMultipartUpload: checksum headers are not the body's. */
+    static XmlNode completeXml(S3Request r, int limit, String rootName) {
+        return parse(read(r, limit, false), rootName);
+    }
+
+    private static XmlNode parse(byte[] body, String rootName) {
         if (body.length == 0) {
             throw XmlParser.malformed();
         }

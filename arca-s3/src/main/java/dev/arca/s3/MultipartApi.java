@@ -90,7 +90,7 @@ final class MultipartApi {
 
     HttpResponse complete(S3Request r) {
         // x-amz-checksum-* here is the object's checksum (checked below), not the body's.
-        XmlNode root = Bodies.xmlVerifyingMd5Only(r, Limits.MAX_COMPLETE_BODY_BYTES, "CompleteMultipartUpload");
+        XmlNode root = Bodies.completeXml(r, Limits.MAX_COMPLETE_BODY_BYTES, "CompleteMultipartUpload");
         List<CompletedPart> parts = new ArrayList<>();
         for (XmlNode p : root.all("Part")) {
             String number = p.childText("PartNumber");

@@ -190,6 +190,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
         long contentLength = chunked ? -1 : HttpUtil.getContentLength(request, 0L);
         boolean hasBody = chunked || contentLength > 0;
         boolean expectsContinue = hasBody && HttpUtil.is100ContinueExpected(request);
+        if (!hasBody && HttpUtil.is100ContinueExpected(request)) {
+            // No body to wait for, but send 100 Continue anyway, as S3 does: botocore (aws cli,
+            // boto3) takes an early final response as the status line of the connection's NEXT
+            // response too (boto/botocore#3755): a 60 s stall and a silent retry after empty files.
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+        }
         NettyExchange exchange = new NettyExchange(request, target, ex -> hasBody ? newBody(ex) : RequestBody.empty(),
                 contentLength, expectsContinue, (InetSocketAddress) ctx.channel().remoteAddress(), secure);
         reading = exchange;

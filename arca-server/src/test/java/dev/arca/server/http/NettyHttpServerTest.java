@@ -280,6 +280,21 @@ final class NettyHttpServerTest {
     }
 
     @Test
+    void anEmptyBodyWithExpectContinueStillGetsContinueFirst() throws Exception {
+        // botocore sends Expect even for empty bodies and misreads a later response if no 100 came.
+        start(options(), exchange -> text(200, "done"));
+        try (RawClient client = new RawClient(server.address())) {
+            client.send("PUT /empty HTTP/1.1\r\nHost: arca\r\nExpect: 100-continue\r\nContent-Length: 0\r\n\r\n");
+            assertThat(client.readResponse().status()).isEqualTo(100);
+            assertThat(client.readResponse().text()).isEqualTo("done");
+            client.send("GET /next HTTP/1.1\r\nHost: arca\r\n\r\n");
+            RawClient.Response next = client.readResponse();
+            assertThat(next.status()).isEqualTo(200);
+            assertThat(next.text()).isEqualTo("done");
+        }
+    }
+
+    @Test
     void continueReachesAStreamedEchoBeforeItsStatusLine() throws Exception {
         start(options(), exchange -> new HttpResponse(200, new Headers(),
                 new HttpResponse.Streamed(exchange.contentLength(), exchange.body())));
