@@ -9,14 +9,10 @@ import dev.arca.meta.KvMetadataStore;
 import dev.arca.meta.kv.RocksKv;
 import dev.arca.object.ObjectLayer;
 import dev.arca.storage.FileBlobStore;
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -34,11 +30,8 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -67,7 +60,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * in-doubt outcome is resolved from what the server returned and the model is exact again.
  *
  * <p>{@code -Darca.crash.seed=N} replays a seed (the op sequence; kill timing is inherently racy),
- * {@code -Darca.crash.rounds=N} soaks longer. Child logs land in {@code target/crash-test/}.
+ * {@code -Darca.crash.rounds=N} soaks longer. ChildServer logs land in {@code target/crash-test/}.
  */
 class CrashTest {
     private static final String BUCKET = "crash";
@@ -76,8 +69,6 @@ class CrashTest {
     /** Objects below this are stored inline in metadata. */
     private static final int INLINE_LIMIT = 128 * 1024;
     private static final int PART_SIZE = 5 * MIB;
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final HexFormat HEX = HexFormat.of();
 
     @TempDir
@@ -120,7 +111,7 @@ class CrashTest {
 
             // Load, then SIGKILL.
             RoundResult load;
-            try (Child child = Child.start(data, logs.resolve(seed + "-round" + round + "-a.log"))) {
+            try (ChildServer child = ChildServer.start(data, logs.resolve(seed + "-round" + round + "-a.log"))) {
                 if (round == 1) {
                     try (S3Client admin = Clients.builder(child.endpoint, true).build()) {
                         admin.createBucket(b -> b.bucket(BUCKET));
@@ -132,7 +123,7 @@ class CrashTest {
 
             // Restart on the same directory and check what the clients were promised.
             Path restartLog = logs.resolve(seed + "-round" + round + "-b.log");
-            try (Child child = Child.start(data, restartLog)) {
+            try (ChildServer child = ChildServer.start(data, restartLog)) {
                 System.out.println("CrashTest " + tag + ": killed after " + killAfterMillis + " ms; " + load.acked
                         + " PUTs acknowledged, " + load.inDoubt + " in flight; restart: " + child.recoveryLine);
                 try (S3Client client = Clients.builder(child.endpoint, true).build()) {
@@ -152,7 +143,7 @@ class CrashTest {
 
     record RoundResult(int acked, int inDoubt, Set<String> multipartInDoubt, List<String> errors) {}
 
-    private static RoundResult runWritersAndKill(Child child, List<Writer> writers, long seed, int round, long killAfterMillis)
+    private static RoundResult runWritersAndKill(ChildServer child, List<Writer> writers, long seed, int round, long killAfterMillis)
             throws InterruptedException {
         AtomicBoolean killed = new AtomicBoolean();
         Queue<String> errors = new ConcurrentLinkedQueue<>();
@@ -412,104 +403,4 @@ class CrashTest {
     }
 
     // ---- the child server ----
-
-    /**
-     * {@code dev.arca.server.Main serve} in a child JVM on a port it picks (port 0: no race with
-     * other tests for a "free" port); its output is drained into {@code log} so it never blocks.
-     */
-    static final class Child implements AutoCloseable {
-        final Process process;
-        final String endpoint;
-        final String recoveryLine;
-        final Path log;
-
-        private Child(Process process, String endpoint, String recoveryLine, Path log) {
-            this.process = process;
-            this.endpoint = endpoint;
-            this.recoveryLine = recoveryLine;
-            this.log = log;
-        }
-
-        static Child start(Path data, Path log) throws IOException, InterruptedException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
-                    "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
-                    "dev.arca.server.Main", "serve", "--data", data.toString(), "--address", "127.0.0.1:0")
-                    .redirectErrorStream(true);
-            // Only the flags and these two configure the child, whatever ARCA_* the test JVM inherited.
-            pb.environment().keySet().removeIf(k -> k.startsWith("ARCA_"));
-            pb.environment().put("ARCA_ROOT_ACCESS_KEY", ArcaTestServer.ACCESS_KEY);
-            pb.environment().put("ARCA_ROOT_SECRET_KEY", ArcaTestServer.SECRET_KEY);
-            Process process = pb.start();
-            CompletableFuture<String> ready = new CompletableFuture<>();
-            CompletableFuture<String> recovery = new CompletableFuture<>();
-            Thread.ofPlatform().daemon().name("crash-child-output").start(() -> {
-                try (BufferedReader in = process.inputReader(StandardCharsets.UTF_8);
-                        BufferedWriter out = Files.newBufferedWriter(log, StandardCharsets.UTF_8,
-                                StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        out.write(line);
-                        out.newLine();
-                        out.flush();
-                        if (line.contains("start-up recovery")) {
-                            recovery.complete(line.substring(line.indexOf("start-up recovery")));
-                        }
-                        if (line.contains("ready") && line.contains("http://")) {
-                            ready.complete(line.substring(line.indexOf("http://")).trim());
-                        }
-                    }
-                } catch (IOException e) {
-                    ready.completeExceptionally(e);
-                }
-                ready.completeExceptionally(new IllegalStateException("server exited before it was ready"));
-            });
-            try {
-                String endpoint = ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                return new Child(process, endpoint, recovery.getNow("(no recovery line)"), log);
-            } catch (ExecutionException | TimeoutException e) {
-                process.destroyForcibly().waitFor();
-                throw new AssertionError("child server did not become ready: " + e + "; log " + log.toAbsolutePath()
-                        + ":\n" + tail(log), e);
-            }
-        }
-
-        /** SIGKILL: no shutdown hook, no flush, nothing. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertThat(process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("child died after SIGKILL").isTrue();
-        }
-
-        /** SIGTERM and wait: the server's shutdown hook closes it cleanly. */
-        void stopGracefully(String tag) throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-                fail("%s: child did not stop within %s of SIGTERM; log %s", tag, STOP_TIMEOUT, log.toAbsolutePath());
-            }
-            // 143 = 128 + SIGTERM: the JVM's exit status after running its shutdown hooks.
-            assertThat(process.exitValue()).as("%s: exit status after SIGTERM; log %s:%n%s", tag, log.toAbsolutePath(), tail(log))
-                    .isIn(0, 143);
-        }
-
-        @Override
-        public void close() {
-            if (process.isAlive()) {
-                try {
-                    process.destroyForcibly().waitFor();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-
-        static String tail(Path log) {
-            try {
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-            } catch (IOException e) {
-                return "(cannot read log: " + e + ")";
-            }
-        }
-    }
 }
