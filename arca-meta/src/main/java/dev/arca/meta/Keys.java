@@ -58,6 +58,15 @@ final class Keys {
         return new String(kvKey, prefixLength, kvKey.length - prefixLength, StandardCharsets.UTF_8);
     }
 
+    /** The object key part of an upload entry's KV key (between the prefix and the last NUL). */
+    static String uploadKeyOf(byte[] kvKey, int prefixLength) {
+        int end = kvKey.length - 1;
+        while (kvKey[end] != SEP) {
+            end--;
+        }
+        return new String(kvKey, prefixLength, end - prefixLength, StandardCharsets.UTF_8);
+    }
+
     static byte[] uploadPrefix(String bucket) {
         return Bytes.concat(tag(UPLOAD), utf8(bucket), new byte[] {SEP});
     }

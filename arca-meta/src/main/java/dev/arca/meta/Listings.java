@@ -14,6 +14,65 @@ import java.util.List;
 final class Listings {
     private Listings() {}
 
+    /** Receives what a walk finds, in key order. */
+    private interface Visitor {
+        /** An entry outside any common prefix; {@code name} is its object key. */
+        void entry(String name, byte[] value);
+
+        /** A common prefix (rolled up keys), reported once. */
+        void commonPrefix(String prefix);
+    }
+
+    /**
+     * Walks the entries under {@code base + prefix} from {@code from}, rolling keys that contain
+     * {@code delimiter} after the prefix into common prefixes (one seek past each, whatever it
+     * holds), until {@code max} items were visited. A common prefix at or before {@code marker}
+     * is skipped whole. {@code nameOf} gives an entry's object key from its KV key. Returns
+     * whether more items follow.
+     */
+    private static boolean walk(KvReader kv, byte[] base, String prefix, String delimiter, byte[] from, String marker,
+            int max, java.util.function.Function<byte[], String> nameOf, Visitor visitor) {
+        byte[] end = Bytes.prefixEnd(Bytes.concat(base, Keys.utf8(prefix)));
+        int count = 0;
+        while (from != null && (end == null || Bytes.compare(from, end) < 0)) {
+            byte[] next = null;
+            try (KvCursor cursor = kv.scan(from, end)) {
+                while (cursor.next()) {
+                    String name = nameOf.apply(cursor.key());
+                    int at = delimiter == null ? -1 : name.indexOf(delimiter, prefix.length());
+                    if (at >= 0) {
+                        String common = name.substring(0, at + delimiter.length());
+                        next = Bytes.prefixEnd(Bytes.concat(base, Keys.utf8(common)));
+                        if (marker == null || ObjectKey.compareUtf8(common, marker) > 0) {
+                            if (count == max) {
+                                return true;
+                            }
+                            visitor.commonPrefix(common);
+                            count++;
+                        }
+                        break; // seek past the whole prefix
+                    }
+                    if (count == max) {
+                        return true;
+                    }
+                    visitor.entry(name, cursor.value());
+                    count++;
+                }
+            }
+            if (next == null) {
+                return false;
+            }
+            from = next;
+        }
+        return false;
+    }
+
+    /** Where a walk starts: at the prefix, or just after {@code after} if that is later. */
+    private static byte[] start(byte[] base, String prefix, byte[] after) {
+        byte[] from = Bytes.concat(base, Keys.utf8(prefix));
+        return after != null && Bytes.compare(after, from) > 0 ? after : from;
+    }
+
     static ObjectListing objects(KvReader kv, String bucket, ListQuery q) {
         List<ObjectListing.Entry> objects = new ArrayList<>();
         List<String> prefixes = new ArrayList<>();
@@ -21,55 +80,23 @@ final class Listings {
             return new ObjectListing(objects, prefixes, false, null);
         }
         byte[] base = Keys.objectPrefix(bucket);
-        byte[] end = Bytes.prefixEnd(Bytes.concat(base, Keys.utf8(q.prefix())));
-        byte[] from = Bytes.concat(base, Keys.utf8(q.prefix()));
-        if (q.startAfter() != null) {
-            byte[] after = Bytes.concat(base, Keys.utf8(q.startAfter()), new byte[] {0});
-            if (Bytes.compare(after, from) > 0) {
-                from = after;
-            }
-        }
-        int count = 0;
-        boolean truncated = false;
-        String last = null;
-        outer:
-        while (from != null && (end == null || Bytes.compare(from, end) < 0)) {
-            try (KvCursor cursor = kv.scan(from, end)) {
-                while (cursor.next()) {
-                    String key = Keys.objectKeyOf(cursor.key(), base.length);
-                    if (q.delimiter() != null) {
-                        int at = key.indexOf(q.delimiter(), q.prefix().length());
-                        if (at >= 0) {
-                            String common = key.substring(0, at + q.delimiter().length());
-                            from = Bytes.prefixEnd(Bytes.concat(base, Keys.utf8(common)));
-                            if (q.startAfter() != null && ObjectKey.compareUtf8(common, q.startAfter()) <= 0) {
-                                continue outer; // the marker lies inside this prefix: skip it whole
-                            }
-                            if (count == q.maxKeys()) {
-                                truncated = true;
-                                break outer;
-                            }
-                            prefixes.add(common);
-                            count++;
-                            last = common;
-                            if (from == null) {
-                                break outer;
-                            }
-                            continue outer;
-                        }
+        byte[] after = q.startAfter() == null ? null : Bytes.concat(base, Keys.utf8(q.startAfter()), new byte[] {0});
+        String[] last = {null};
+        boolean truncated = walk(kv, base, q.prefix(), q.delimiter(), start(base, q.prefix(), after), q.startAfter(),
+                q.maxKeys(), kvKey -> Keys.objectKeyOf(kvKey, base.length), new Visitor() {
+                    @Override
+                    public void entry(String name, byte[] value) {
+                        objects.add(new ObjectListing.Entry(name, Codecs.decodeObject(value)));
+                        last[0] = name;
                     }
-                    if (count == q.maxKeys()) {
-                        truncated = true;
-                        break outer;
+
+                    @Override
+                    public void commonPrefix(String prefix) {
+                        prefixes.add(prefix);
+                        last[0] = prefix;
                     }
-                    objects.add(new ObjectListing.Entry(key, Codecs.decodeObject(cursor.value())));
-                    count++;
-                    last = key;
-                }
-                break;
-            }
-        }
-        return new ObjectListing(objects, prefixes, truncated, last);
+                });
+        return new ObjectListing(objects, prefixes, truncated, last[0]);
     }
 
     static UploadListing uploads(KvReader kv, String bucket, UploadQuery q) {
@@ -79,61 +106,32 @@ final class Listings {
             return new UploadListing(uploads, prefixes, false, null, null);
         }
         byte[] base = Keys.uploadPrefix(bucket);
-        byte[] end = Bytes.prefixEnd(Bytes.concat(base, Keys.utf8(q.prefix())));
-        byte[] from = Bytes.concat(base, Keys.utf8(q.prefix()));
+        byte[] after = null;
         if (q.keyMarker() != null) {
-            byte[] after = q.uploadIdMarker() != null
+            after = q.uploadIdMarker() != null
                     ? Bytes.concat(Keys.upload(bucket, q.keyMarker(), q.uploadIdMarker()), new byte[] {0})
                     : Bytes.prefixEnd(Bytes.concat(base, Keys.utf8(q.keyMarker()), new byte[] {0}));
-            if (after != null && Bytes.compare(after, from) > 0) {
-                from = after;
-            }
         }
-        int count = 0;
-        boolean truncated = false;
-        String nextKey = null;
-        String nextUpload = null;
-        outer:
-        while (from != null && (end == null || Bytes.compare(from, end) < 0)) {
-            try (KvCursor cursor = kv.scan(from, end)) {
-                while (cursor.next()) {
-                    UploadRecord u = Codecs.decodeUpload(cursor.value());
-                    if (q.delimiter() != null) {
-                        int at = u.key().indexOf(q.delimiter(), q.prefix().length());
-                        if (at >= 0) {
-                            String common = u.key().substring(0, at + q.delimiter().length());
-                            from = Bytes.prefixEnd(Bytes.concat(base, Keys.utf8(common)));
-                            if (q.keyMarker() != null && ObjectKey.compareUtf8(common, q.keyMarker()) <= 0) {
-                                continue outer;
-                            }
-                            if (count == q.maxUploads()) {
-                                truncated = true;
-                                break outer;
-                            }
-                            prefixes.add(common);
-                            count++;
-                            nextKey = common;
-                            nextUpload = null;
-                            if (from == null) {
-                                break outer;
-                            }
-                            continue outer;
-                        }
+        String[] next = {null, null};
+        boolean truncated = walk(kv, base, q.prefix(), q.delimiter(), start(base, q.prefix(), after), q.keyMarker(),
+                q.maxUploads(), kvKey -> Keys.uploadKeyOf(kvKey, base.length), new Visitor() {
+                    @Override
+                    public void entry(String name, byte[] value) {
+                        UploadRecord u = Codecs.decodeUpload(value);
+                        uploads.add(u);
+                        next[0] = u.key();
+                        next[1] = u.uploadId();
                     }
-                    if (count == q.maxUploads()) {
-                        truncated = true;
-                        break outer;
+
+                    @Override
+                    public void commonPrefix(String prefix) {
+                        prefixes.add(prefix);
+                        next[0] = prefix;
+                        next[1] = null;
                     }
-                    uploads.add(u);
-                    count++;
-                    nextKey = u.key();
-                    nextUpload = u.uploadId();
-                }
-                break;
-            }
-        }
+                });
         return truncated
-                ? new UploadListing(uploads, prefixes, true, nextKey, nextUpload)
+                ? new UploadListing(uploads, prefixes, true, next[0], next[1])
                 : new UploadListing(uploads, prefixes, false, null, null);
     }
 
