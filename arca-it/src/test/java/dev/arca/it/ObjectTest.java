@@ -62,7 +62,7 @@ class ObjectTest {
 
     static ArcaTestServer server;
     static final Map<Addressing, S3Client> clients = new EnumMap<>(Addressing.class);
-    static SignedHttp raw;
+    static RawS3 raw;
     static long seed;
 
     @BeforeAll
@@ -72,13 +72,12 @@ class ObjectTest {
         for (Addressing a : Addressing.values()) {
             clients.put(a, a.newClient(server));
         }
-        raw = new SignedHttp(server);
+        raw = new RawS3(server);
     }
 
     @AfterAll
     static void stop() {
         clients.values().forEach(S3Client::close);
-        raw.close();
         server.close();
     }
 
@@ -253,8 +252,8 @@ class ObjectTest {
         assertThat(head.acceptRanges()).isEqualTo("bytes");
 
         // Without a Content-Type on PUT, S3 serves binary/octet-stream (the SDK always sends one).
-        SignedHttp.Response put = raw.send("PUT", "/" + bucket + "/untyped", "", Map.of(), "abc".getBytes(StandardCharsets.UTF_8));
-        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        RawS3.Response put = raw.signed("PUT", "/" + bucket + "/untyped", "", raw.headers(), "abc".getBytes(StandardCharsets.UTF_8));
+        assertThat(put.status()).as(put.text()).isEqualTo(200);
         assertThat(s3.headObject(b -> b.bucket(bucket).key("untyped")).contentType()).isEqualTo("binary/octet-stream");
     }
 
