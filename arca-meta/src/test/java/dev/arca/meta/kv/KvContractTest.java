@@ -241,6 +241,7 @@ abstract class KvContractTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicInteger reads = new AtomicInteger();
         AtomicInteger distinctGenerationsSeen = new AtomicInteger();
+        AtomicInteger changesSeen = new AtomicInteger();
         CountDownLatch readersReady = new CountDownLatch(readerCount);
         List<Thread> readers = new ArrayList<>();
         for (int r = 0; r < readerCount; r++) {
@@ -254,7 +255,10 @@ abstract class KvContractTest {
                         long generation = readOneGeneration(readerRandom, keyCount);
                         if (generation >= 0) {
                             assertThat(generation).as("generation went backwards").isGreaterThanOrEqualTo(lastGeneration);
-                            seen += generation > lastGeneration ? 1 : 0;
+                            if (generation > lastGeneration) {
+                                seen++;
+                                changesSeen.incrementAndGet();
+                            }
                             lastGeneration = generation;
                         }
                         reads.incrementAndGet();
@@ -269,8 +273,10 @@ abstract class KvContractTest {
         assertThat(readersReady.await(10, TimeUnit.SECONDS)).isTrue();
         long generation = 0;
         try {
-            while (failure.get() == null
-                    && (generation < minGenerations || reads.get() < minReadsPerReader * readerCount)) {
+            // Keep writing until the readers have also watched the keys change: on a loaded machine
+            // they may get little CPU while the writer runs (the @Timeout bounds the wait).
+            while (failure.get() == null && (generation < minGenerations || reads.get() < minReadsPerReader * readerCount
+                    || changesSeen.get() <= readerCount * 2)) {
                 generation++;
                 kv.write(generation(keyCount, generation), generation % 64 == 0);
             }
