@@ -2,9 +2,11 @@
 # Runs ./arca bench against Arca and against a peer S3 server in the same session, and reports
 # throughput together with the server's own CPU time per phase (from /proc/<pid>/stat).
 #
-# usage: bench/side-by-side.sh [--duration 10s] [--concurrency 8] [--peer s3proxy|none]
-# Arca runs from this checkout on a fresh data dir under /tmp; the peer is started with
-# ../shared/peers/peer-<name>.sh (not part of CI). Output: one line per server and phase.
+# usage: bench/side-by-side.sh [--duration 10s] [--concurrency 8] [--peer s3proxy|arca-1drive|none]
+# Arca runs from this checkout on a fresh data dir under /tmp with its default 4 drives (2+2
+# erasure coding); the peer is started with ../shared/peers/peer-<name>.sh (not part of CI), or,
+# for arca-1drive, is Arca itself on one drive (no erasure coding: the EC-off baseline).
+# Output: one line per server and phase.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=10s CONCURRENCY=8 PEER=s3proxy
@@ -21,12 +23,17 @@ cleanup() { [[ -n "${ARCA_PID:-}" ]] && kill "$ARCA_PID" 2>/dev/null || true; }
 trap cleanup EXIT
 
 ./arca build
-ARCA_ROOT_ACCESS_KEY=benchkey ARCA_ROOT_SECRET_KEY=benchsecret123 \
-  ./arca serve --data "$WORK/data" --address 127.0.0.1:0 > "$WORK/arca.log" 2>&1 &
-ARCA_PID=$!
-for _ in $(seq 60); do grep -q ready "$WORK/arca.log" && break; sleep 0.5; done
-ARCA_ENDPOINT=$(grep -o 'http://[0-9.:]*' "$WORK/arca.log" | tail -1)
-# ./arca serve execs java, so the launcher's pid is the server's pid.
+start_arca() { # log-name [serve flags...]; sets ARCA_PID and ARCA_ENDPOINT
+  local name=$1; shift
+  ARCA_ROOT_ACCESS_KEY=benchkey ARCA_ROOT_SECRET_KEY=benchsecret123 \
+    ./arca serve --data "$WORK/data-$name" --address 127.0.0.1:0 "$@" > "$WORK/$name.log" 2>&1 &
+  ARCA_PID=$!
+  for _ in $(seq 60); do grep -q ready "$WORK/$name.log" && break; sleep 0.5; done
+  ARCA_ENDPOINT=$(grep -o 'http://[0-9.:]*' "$WORK/$name.log" | tail -1)
+  grep -h '^Drives:' "$WORK/$name.log" >&2 || true
+  # ./arca serve execs java, so the launcher's pid is the server's pid.
+}
+start_arca arca
 
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14+$15)/hz}' "/proc/$1/stat"; }
 
@@ -61,6 +68,11 @@ PY
 measure arca "$ARCA_PID" "$ARCA_ENDPOINT" benchkey benchsecret123
 case "$PEER" in
   none) ;;
+  arca-1drive)
+    kill "$ARCA_PID"; wait "$ARCA_PID" 2>/dev/null || true
+    start_arca arca-1d --drive-count 1
+    measure arca-1d "$ARCA_PID" "$ARCA_ENDPOINT" benchkey benchsecret123
+    ;;
   s3proxy)
     bash ../shared/peers/peer-s3proxy.sh start > "$WORK/peer.log" 2>&1
     measure s3proxy "$(cat /tmp/peers/s3proxy/pid)" http://127.0.0.1:8081 local-identity local-credential --no-etag-check
@@ -68,4 +80,4 @@ case "$PEER" in
     ;;
   *) echo "unknown peer $PEER" >&2; exit 2 ;;
 esac
-rm -rf "$WORK/data"
+rm -rf "$WORK"/data-*

@@ -47,6 +47,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void incubatorVectorApiAndNativeCallsOnlyInTheErasureCoder() throws IOException {
+        assertThat(violations("jdk.incubator.vector.", "arca-erasure/src/main/java/")).isEmpty();
+        assertThat(violations("java.lang.foreign.Linker", "arca-erasure/src/main/java/")).isEmpty();
+        assertThat(violations("java.lang.foreign.SymbolLookup", "arca-erasure/src/main/java/")).isEmpty();
+    }
+
+    @Test
     void noAwsSdkInMainCode() throws IOException {
         assertThat(violations("software.amazon.", "no-module-may/")).isEmpty();
     }

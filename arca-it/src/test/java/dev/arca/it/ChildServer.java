@@ -44,7 +44,7 @@ public final class ChildServer implements AutoCloseable {
     /** Starts the server with {@code heap} (a -Xmx flag) as its heap limit. */
     static ChildServer start(Path data, Path log, String heap) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, heap, "--enable-native-access=ALL-UNNAMED",
+        ProcessBuilder pb = new ProcessBuilder(java, heap, "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
                 "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
                 "dev.arca.server.Main", "serve", "--data", data.toString(), "--address", "127.0.0.1:0")
                 .redirectErrorStream(true);

@@ -8,7 +8,10 @@ import dev.arca.core.Ids;
 import dev.arca.meta.KvMetadataStore;
 import dev.arca.meta.kv.RocksKv;
 import dev.arca.object.ObjectLayer;
-import dev.arca.storage.FileBlobStore;
+import dev.arca.core.Limits;
+import dev.arca.erasure.ErasureCoders;
+import dev.arca.storage.ErasureBlobStore;
+import dev.arca.storage.HealReport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -63,6 +66,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * {@code -Darca.crash.rounds=N} soaks longer. ChildServer logs land in {@code target/crash-test/}.
  */
 class CrashTest {
+    /** The server's default: four drives, 2+2 erasure coding. */
+    private static final int DRIVES = 4;
     private static final String BUCKET = "crash";
     private static final int WRITERS = 8;
     private static final int MIB = 1024 * 1024;
@@ -327,9 +332,13 @@ class CrashTest {
      * temporary file; a second recovery must find nothing to do.
      */
     private static void checkDataDirectory(Path data, String tag) throws IOException {
-        Path drive = data.resolve("drive-1");
-        assertThat(listDir(drive.resolve("tmp"))).as("%s: drive-1/tmp after restart and clean stop", tag).isEmpty();
-        FileBlobStore blobs = FileBlobStore.open(drive);
+        List<Path> drives = new ArrayList<>();
+        for (int i = 1; i <= DRIVES; i++) {
+            drives.add(data.resolve("drive-" + i));
+            assertThat(listDir(drives.getLast().resolve("tmp"))).as("%s: drive-%d/tmp after restart and clean stop", tag, i).isEmpty();
+        }
+        ErasureBlobStore blobs = ErasureBlobStore.open(drives, ErasureBlobStore.Geometry.defaultFor(DRIVES, Limits.BLOB_BLOCK_BYTES),
+                ErasureCoders::create, Entropy.secure());
         try (KvMetadataStore meta = new KvMetadataStore(RocksKv.open(data.resolve("meta"), RocksKv.Options.defaults()), true)) {
             InstantSource clock = InstantSource.system();
             try (ObjectLayer layer = new ObjectLayer(meta, blobs, clock, new Ids(clock, Entropy.secure()), ArcaTestServer.REGION)) {
@@ -344,7 +353,12 @@ class CrashTest {
                 assertThat(after.missingBlobs()).as("%s: missing blobs after recovery", tag).isEmpty();
                 assertThat(meta.intents(100)).as("%s: write intents after recovery", tag).isEmpty();
                 assertThat(meta.garbage(100)).as("%s: garbage after recovery", tag).isEmpty();
-                assertThat(listDir(drive.resolve("tmp"))).as("%s: drive-1/tmp after recovery", tag).isEmpty();
+                for (Path drive : drives) {
+                    assertThat(listDir(drive.resolve("tmp"))).as("%s: %s/tmp after recovery", tag, drive.getFileName()).isEmpty();
+                }
+                // Shards are published before the metadata commit: every blob that survived has all its shards, intact.
+                blobs.forEachBlob(id -> assertThat(blobs.heal(id, true).outcome()).as("%s: blob %s after the crash", tag, id)
+                        .isEqualTo(HealReport.Outcome.HEALTHY));
             }
         } finally {
             blobs.close();

@@ -99,6 +99,30 @@ public final class ObjectLayer implements AutoCloseable {
         return new Consistency(unreferenced, missing);
     }
 
+    /** Listing page size when walking a bucket for its blobs. */
+    static final int BLOB_WALK_PAGE = 1000;
+
+    /**
+     * Calls {@code action} with the blob ids of every object in {@code bucket} whose key starts
+     * with {@code prefix}, in key order, a page at a time (for healing a bucket or prefix). Objects
+     * stored inline in the metadata have no blobs. Throws NoSuchBucket if the bucket is absent.
+     */
+    public void forEachBlobOf(dev.arca.core.BucketName bucket, String prefix, java.util.function.Consumer<String> action) {
+        buckets.get(bucket);
+        String after = null;
+        while (true) {
+            dev.arca.meta.ObjectListing page = meta.listObjects(bucket.value(),
+                    new dev.arca.meta.ListQuery(prefix, null, after, BLOB_WALK_PAGE));
+            for (dev.arca.meta.ObjectListing.Entry e : page.objects()) {
+                e.record().data().blobIds().forEach(action);
+            }
+            if (!page.truncated() || page.lastReturned() == null) {
+                return;
+            }
+            after = page.lastReturned();
+        }
+    }
+
     @Override
     public void close() {
         collector.close();

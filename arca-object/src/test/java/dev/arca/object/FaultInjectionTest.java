@@ -17,7 +17,7 @@ import dev.arca.meta.kv.MemoryKv;
 import dev.arca.storage.BlobReader;
 import dev.arca.storage.BlobStore;
 import dev.arca.storage.BlobWriter;
-import dev.arca.storage.FileBlobStore;
+import dev.arca.storage.ErasureBlobStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -176,7 +176,7 @@ class FaultInjectionTest {
 
     @Test
     void aBlobStoreFailureFailsTheWriteAndKeepsThePreviousObject() throws IOException {
-        FaultyBlobs blobs = new FaultyBlobs(FileBlobStore.open(dir));
+        FaultyBlobs blobs = new FaultyBlobs(TestBlobStores.open(dir));
         try (KvMetadataStore meta = new KvMetadataStore(new MemoryKv(), false); ObjectLayer layer = layer(meta, blobs)) {
             layer.buckets().create(B, OWNER, null);
             put(layer, "k", BIG);
@@ -203,7 +203,7 @@ class FaultInjectionTest {
     @Test
     void aMetadataFailureFailsTheWriteAndRecoveryRemovesItsBlob() throws IOException {
         FaultyKv kv = new FaultyKv();
-        FileBlobStore blobs = FileBlobStore.open(dir);
+        ErasureBlobStore blobs = TestBlobStores.open(dir);
         try (KvMetadataStore meta = new KvMetadataStore(kv, false); ObjectLayer layer = layer(meta, blobs)) {
             layer.buckets().create(B, OWNER, null);
             put(layer, "k", BIG);

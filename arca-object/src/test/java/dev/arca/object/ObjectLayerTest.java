@@ -24,7 +24,7 @@ import dev.arca.meta.UploadRecord;
 import dev.arca.meta.WritePrecondition;
 import dev.arca.meta.kv.MemoryKv;
 import dev.arca.storage.BlobWriter;
-import dev.arca.storage.FileBlobStore;
+import dev.arca.storage.ErasureBlobStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,14 +51,14 @@ class ObjectLayerTest {
     @TempDir
     Path dir;
     private KvMetadataStore meta;
-    private FileBlobStore blobs;
+    private ErasureBlobStore blobs;
     private ObjectLayer layer;
     private final Random random = new Random(42);
 
     @BeforeEach
     void open() {
         meta = new KvMetadataStore(new MemoryKv(), false);
-        blobs = FileBlobStore.open(dir);
+        blobs = TestBlobStores.open(dir);
         layer = new ObjectLayer(meta, blobs, InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z")),
                 new Ids(InstantSource.system(), Entropy.seeded(7)), "us-east-1");
         layer.recover();
@@ -298,13 +298,14 @@ class ObjectLayerTest {
         }
         BlobWriter dangling = blobs.create(unfinished);
         dangling.write(new byte[] {2}, 0, 1);
-        ObjectLayer fresh = new ObjectLayer(meta, FileBlobStore.open(dir), InstantSource.system(),
+        ObjectLayer fresh = new ObjectLayer(meta, TestBlobStores.open(dir), InstantSource.system(),
                 new Ids(InstantSource.system(), Entropy.seeded(1)), "us-east-1");
         ObjectLayer.RecoveryReport report = fresh.recover();
         fresh.close();
         dangling.close();
         assertThat(report.abandonedBlobs()).isEqualTo(2);
-        assertThat(report.temporaryFiles()).isEqualTo(1);
+        // One temporary file per shard of the unfinished blob (2+2 on four drives).
+        assertThat(report.temporaryFiles()).isEqualTo(TestBlobStores.DRIVES);
         assertThat(blobs.exists(committed)).isFalse();
         assertClean();
     }

@@ -59,6 +59,11 @@ final class Router {
         return new Route(objectOperation(method, query, exchange), bucket, objectKey, query);
     }
 
+    /** Whether the Host header names a bucket (virtual-hosted style). */
+    boolean isVirtualHosted(HttpExchange exchange) {
+        return bucketFromHost(exchange.headers().get("host")) != null;
+    }
+
     private String bucketFromHost(String host) {
         if (host == null) {
             return null;

@@ -39,13 +39,17 @@ public final class S3Handler implements HttpHandler {
     private final BucketApi bucketApi;
     private final ObjectApi objectApi;
     private final MultipartApi multipartApi;
+    private final AdminApi adminApi;
+    private final String adminOwnerId;
 
     /**
      * @param domains names under which {@code <bucket>.<domain>} addresses a bucket (virtual-hosted style)
      * @param ready   whether {@code /health/ready} answers 200
+     * @param store   the erasure-coded blob store under {@code layer}, for the admin API
+     * @param adminOwnerId the owner id allowed to use the admin API (the root account)
      */
     public S3Handler(ObjectLayer layer, SigV4Authenticator authenticator, List<String> domains, Ids ids,
-            InstantSource clock, BooleanSupplier ready) {
+            InstantSource clock, BooleanSupplier ready, dev.arca.storage.ErasureBlobStore store, String adminOwnerId) {
         this.layer = layer;
         this.authenticator = authenticator;
         this.router = new Router(domains);
@@ -56,6 +60,8 @@ public final class S3Handler implements HttpHandler {
         this.bucketApi = new BucketApi(layer.buckets(), layer.objects());
         this.objectApi = new ObjectApi(layer.objects());
         this.multipartApi = new MultipartApi(layer.multipart());
+        this.adminApi = new AdminApi(store, layer, ids);
+        this.adminOwnerId = adminOwnerId;
     }
 
     @Override
@@ -100,6 +106,12 @@ public final class S3Handler implements HttpHandler {
         AuthenticatedRequest auth = authenticator.authenticate(exchange);
         Credential credential = auth.credential().orElseThrow(() -> StoreException.of(FailureKind.ACCESS_DENIED, "Access Denied"));
         Owner owner = new Owner(credential.ownerId(), credential.displayName());
+        if (AdminApi.isAdminPath(exchange.rawPath()) && !router.isVirtualHosted(exchange)) {
+            if (!credential.ownerId().equals(adminOwnerId)) {
+                throw StoreException.of(FailureKind.ACCESS_DENIED, "Access Denied");
+            }
+            return adminApi.handle(exchange);
+        }
         Router.Route route = router.route(exchange);
         S3Request request = new S3Request(exchange, auth, requestId, owner, route.operation(), route.bucket(), route.key(),
                 route.query());

@@ -11,13 +11,18 @@ import dev.arca.s3.auth.CredentialProvider;
 import dev.arca.s3.auth.SigV4Authenticator;
 import dev.arca.server.http.HttpServerOptions;
 import dev.arca.server.http.NettyHttpServer;
-import dev.arca.storage.FileBlobStore;
+import dev.arca.erasure.ErasureCoder;
+import dev.arca.erasure.ErasureCoders;
+import dev.arca.core.Limits;
+import dev.arca.storage.ErasureBlobStore;
+import dev.arca.storage.Scrubber;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,7 +39,7 @@ public final class ArcaServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final RootCredentials credentials;
-    private final FileBlobStore blobs;
+    private final ErasureBlobStore blobs;
     private final KvMetadataStore meta;
     private final ObjectLayer layer;
     private final NettyHttpServer http;
@@ -42,7 +47,7 @@ public final class ArcaServer implements AutoCloseable {
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ArcaServer(ServerConfig config, RootCredentials credentials, FileBlobStore blobs, KvMetadataStore meta,
+    private ArcaServer(ServerConfig config, RootCredentials credentials, ErasureBlobStore blobs, KvMetadataStore meta,
             ObjectLayer layer, ObjectLayer.RecoveryReport recovery, NettyHttpServer http) {
         this.config = config;
         this.credentials = credentials;
@@ -65,18 +70,19 @@ public final class ArcaServer implements AutoCloseable {
             throw new UncheckedIOException("cannot create data directory " + data, e);
         }
         RootCredentials credentials = RootCredentials.load(data, env, entropy);
-        FileBlobStore blobs = FileBlobStore.open(data.resolve("drive-1"));
+        ErasureBlobStore blobs = openDrives(config, entropy);
         KvMetadataStore meta = null;
         ObjectLayer layer = null;
         try {
             meta = new KvMetadataStore(RocksKv.open(data.resolve("meta"), RocksKv.Options.defaults()), config.syncMetadata());
             layer = new ObjectLayer(meta, blobs, clock, ids, config.region());
             ObjectLayer.RecoveryReport recovery = layer.recover();
+            blobs.startBackground(new Scrubber.Settings(config.scrubRate(), config.scrubInterval(), config.driveCheckInterval()));
             Credential root = new Credential(credentials.accessKey(), credentials.secretKey(), ROOT_OWNER_ID, ROOT_DISPLAY_NAME);
             CredentialProvider provider = accessKey -> accessKey.equals(root.accessKeyId()) ? Optional.of(root) : Optional.empty();
             SigV4Authenticator authenticator = new SigV4Authenticator(provider, clock, config.region());
             AtomicBoolean readyFlag = new AtomicBoolean();
-            S3Handler handler = new S3Handler(layer, authenticator, config.domains(), ids, clock, readyFlag::get);
+            S3Handler handler = new S3Handler(layer, authenticator, config.domains(), ids, clock, readyFlag::get, blobs, ROOT_OWNER_ID);
             HttpServerOptions options = new HttpServerOptions(config.host(), config.port(), config.ioThreads(),
                     config.maxRequests(), config.idleTimeout(), config.bodyTimeout(), config.shutdownGrace());
             NettyHttpServer http = NettyHttpServer.start(options, handler, handler::overloaded);
@@ -94,6 +100,32 @@ public final class ArcaServer implements AutoCloseable {
             blobs.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens the drives with the configured erasure coding. Every coder passes a known-answer
+     * self-test before it is used; a coder that fails it stops the start.
+     */
+    private static ErasureBlobStore openDrives(ServerConfig config, Entropy entropy) {
+        ErasureCoders.Implementation impl = switch (config.erasureCoder()) {
+            case "isa-l" -> ErasureCoders.Implementation.ISAL;
+            case "java-vector" -> ErasureCoders.Implementation.JAVA_VECTOR;
+            case "java-scalar" -> ErasureCoders.Implementation.JAVA_SCALAR;
+            default -> ErasureCoders.Implementation.AUTO;
+        };
+        ErasureBlobStore.CoderFactory factory = (k, m) -> {
+            ErasureCoder coder = ErasureCoders.create(k, m, impl);
+            ErasureCoders.selfTest(coder);
+            return coder;
+        };
+        List<Path> drives = config.drives().stream().map(p -> config.dataDir().resolve(p).toAbsolutePath()).toList();
+        return ErasureBlobStore.open(drives,
+                new ErasureBlobStore.Geometry(config.erasureData(), config.erasureParity(), Limits.BLOB_BLOCK_BYTES), factory, entropy);
+    }
+
+    /** The erasure-coded blob store (for admin operations: status, heal). */
+    public ErasureBlobStore blobStore() {
+        return blobs;
     }
 
     public InetSocketAddress address() {

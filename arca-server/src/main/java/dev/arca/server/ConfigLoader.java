@@ -21,6 +21,10 @@ import java.util.Properties;
  * key and its source.
  */
 public final class ConfigLoader {
+    /** Drives the embedded default creates under the data directory: 4 gives 2+2 erasure coding. */
+    static final int DEFAULT_DRIVE_COUNT = 4;
+    /** Most drives one node takes (the coder's shard limit). */
+    static final int MAX_DRIVES = 32;
     /** Every configuration key with its default. */
     static final Map<String, String> DEFAULTS = defaults();
 
@@ -38,6 +42,14 @@ public final class ConfigLoader {
         d.put("body-timeout", "60s");
         d.put("shutdown-grace", "10s");
         d.put("sync-metadata", "true");
+        d.put("drives", "");
+        d.put("drive-count", Integer.toString(DEFAULT_DRIVE_COUNT));
+        d.put("erasure-data", "auto");
+        d.put("erasure-parity", "auto");
+        d.put("erasure-coder", "auto");
+        d.put("scrub-rate", "32MiB");
+        d.put("scrub-interval", "24h");
+        d.put("drive-check-interval", "10s");
         return d;
     }
 
@@ -138,8 +150,44 @@ public final class ConfigLoader {
             }
             domains.add(t);
         }
+        Path data = Path.of(v.get("data"));
+        List<Path> drives = new ArrayList<>();
+        if (v.get("drives").isBlank()) {
+            int count = intValue("drive-count", v.get("drive-count"), src, 1, MAX_DRIVES);
+            for (int i = 1; i <= count; i++) {
+                drives.add(data.resolve("drive-" + i));
+            }
+        } else {
+            for (String d : v.get("drives").split(",")) {
+                if (!d.isBlank()) {
+                    drives.add(Path.of(d.trim()));
+                }
+            }
+            if (drives.isEmpty() || drives.size() > MAX_DRIVES) {
+                throw bad("drives", v.get("drives"), src, "1 to " + MAX_DRIVES + " comma-separated directories");
+            }
+            if (drives.stream().map(p -> p.toAbsolutePath().normalize()).distinct().count() != drives.size()) {
+                throw bad("drives", v.get("drives"), src, "distinct directories");
+            }
+        }
+        int n = drives.size();
+        int defaultParity = n <= 1 ? 0 : n <= 3 ? 1 : Math.max(2, n / 4);
+        int parity = v.get("erasure-parity").equals("auto")
+                ? (v.get("erasure-data").equals("auto") ? defaultParity
+                        : n - intValue("erasure-data", v.get("erasure-data"), src, 1, n))
+                : intValue("erasure-parity", v.get("erasure-parity"), src, 0, n - 1);
+        int dataShards = v.get("erasure-data").equals("auto") ? n - parity
+                : intValue("erasure-data", v.get("erasure-data"), src, 1, n);
+        if (dataShards < 1 || dataShards + parity > n) {
+            throw bad("erasure-parity", v.get("erasure-parity"), src, "data + parity shards (" + dataShards + "+" + parity
+                    + ") to fit on the " + n + " drives");
+        }
+        String coder = v.get("erasure-coder").toLowerCase(Locale.ROOT);
+        if (!List.of("auto", "isa-l", "java-vector", "java-scalar").contains(coder)) {
+            throw bad("erasure-coder", v.get("erasure-coder"), src, "auto, isa-l, java-vector or java-scalar");
+        }
         return new ServerConfig(
-                Path.of(v.get("data")),
+                data,
                 host,
                 port,
                 region,
@@ -149,7 +197,36 @@ public final class ConfigLoader {
                 duration("idle-timeout", v.get("idle-timeout"), src),
                 duration("body-timeout", v.get("body-timeout"), src),
                 duration("shutdown-grace", v.get("shutdown-grace"), src),
-                bool("sync-metadata", v.get("sync-metadata"), src));
+                bool("sync-metadata", v.get("sync-metadata"), src),
+                drives,
+                dataShards,
+                parity,
+                coder,
+                bytes("scrub-rate", v.get("scrub-rate"), src),
+                duration("scrub-interval", v.get("scrub-interval"), src),
+                duration("drive-check-interval", v.get("drive-check-interval"), src));
+    }
+
+    /** Byte counts like 0, 1048576, 512KiB, 32MiB, 1GiB. */
+    static long bytes(String key, String value, Map<String, String> src) {
+        String s = value.trim();
+        long unit = 1;
+        for (String[] u : new String[][] {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"}}) {
+            if (s.endsWith(u[0])) {
+                unit = Long.parseLong(u[1]);
+                s = s.substring(0, s.length() - u[0].length()).trim();
+                break;
+            }
+        }
+        try {
+            long n = Long.parseLong(s);
+            if (n < 0 || n > Long.MAX_VALUE / unit) {
+                throw bad(key, value, src, "a non-negative size such as 0, 512KiB, 32MiB or 1GiB");
+            }
+            return n * unit;
+        } catch (NumberFormatException e) {
+            throw bad(key, value, src, "a non-negative size such as 0, 512KiB, 32MiB or 1GiB");
+        }
     }
 
     private static int intValue(String key, String value, Map<String, String> src, int min, int max) {

@@ -69,6 +69,11 @@ public final class Main {
         out.println("Arca data directory: " + config.dataDir().toAbsolutePath()
                 + " (start-up recovery removed " + r.temporaryFiles() + " temporary files, "
                 + r.abandonedBlobs() + " unfinished writes, " + r.garbageBlobs() + " garbage blobs)");
+ var store = server.blobStore();
+        out.println("Drives: " + store.driveCount() + " (" + store.geometry().dataShards() + " data + "
+                + store.geometry().parityShards() + " parity shards per stripe, coder " + store.coder().name() + ")"
+                + store.driveStatus().stream().filter(d -> !d.state().equals("online"))
+                        .map(d -> "; drive " + d.number() + " " + d.state()).reduce("", String::concat));
         out.println("Root access key: " + server.credentials().accessKey());
         out.println("Root secret key: " + server.credentials().secretKey()
                 + (server.credentials().generated() ? "   (generated now and kept in " + config.dataDir().resolve(RootCredentials.FILE) + ")" : ""));

@@ -9,7 +9,7 @@ import java.util.List;
  * {@code ARCA_*} environment variables and command-line flags, in that order of precedence
  * (later wins). Every key is documented in README.md ("Configuration").
  *
- * @param dataDir            where everything lives: {@code meta/} (RocksDB), {@code drive-1/} (blobs), credentials
+ * @param dataDir            where everything lives: {@code meta/} (RocksDB), credentials, and by default the drives
  * @param host               listen address
  * @param port               listen port (0 picks a free port; the chosen one is printed)
  * @param region             the region this server is (bucket locations, SigV4 scope)
@@ -20,6 +20,13 @@ import java.util.List;
  * @param bodyTimeout        a request body that stalls this long fails (RequestTimeout)
  * @param shutdownGrace      how long SIGTERM waits for in-flight requests
  * @param syncMetadata       fsync each metadata batch (turn off only for throwaway test data)
+ * @param drives             drive directories, in order (by default {@code dataDir/drive-1..4})
+ * @param erasureData        k: data shards per stripe
+ * @param erasureParity      m: parity shards per stripe (k + m &le; drives)
+ * @param erasureCoder       coder implementation: auto, isa-l, java-vector or java-scalar
+ * @param scrubRate          bytes per second the background scrubber verifies; 0 turns it off
+ * @param scrubInterval      time between the starts of two scrub passes
+ * @param driveCheckInterval how often to look for replaced (empty) drives to format and refill
  */
 public record ServerConfig(
         Path dataDir,
@@ -32,9 +39,17 @@ public record ServerConfig(
         Duration idleTimeout,
         Duration bodyTimeout,
         Duration shutdownGrace,
-        boolean syncMetadata) {
+        boolean syncMetadata,
+        List<Path> drives,
+        int erasureData,
+        int erasureParity,
+        String erasureCoder,
+        long scrubRate,
+        Duration scrubInterval,
+        Duration driveCheckInterval) {
     public ServerConfig {
         domains = List.copyOf(domains);
+        drives = List.copyOf(drives);
     }
 
     public String endpoint(int actualPort) {

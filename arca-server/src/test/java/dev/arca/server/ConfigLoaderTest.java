@@ -28,6 +28,52 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void drivesDefaultToFourUnderTheDataDirectoryWithTwoPlusTwo() {
+        ServerConfig c = ConfigLoader.load(List.of("--data", "/srv/arca"), Map.of());
+        assertThat(c.drives()).containsExactly(Path.of("/srv/arca/drive-1"), Path.of("/srv/arca/drive-2"),
+                Path.of("/srv/arca/drive-3"), Path.of("/srv/arca/drive-4"));
+        assertThat(c.erasureData()).isEqualTo(2);
+        assertThat(c.erasureParity()).isEqualTo(2);
+        assertThat(c.erasureCoder()).isEqualTo("auto");
+        assertThat(c.scrubRate()).isEqualTo(32L << 20);
+        assertThat(c.scrubInterval()).isEqualTo(Duration.ofHours(24));
+    }
+
+    @Test
+    void erasureGeometryFollowsTheDriveCountUnlessGiven() {
+        record Case(int drives, int k, int m) {}
+        for (Case x : List.of(new Case(1, 1, 0), new Case(2, 1, 1), new Case(3, 2, 1), new Case(4, 2, 2), new Case(6, 4, 2),
+                new Case(8, 6, 2), new Case(12, 9, 3), new Case(16, 12, 4))) {
+            ServerConfig c = ConfigLoader.load(List.of("--drive-count", Integer.toString(x.drives())), Map.of());
+            assertThat(c.drives()).as("%s", x).hasSize(x.drives());
+            assertThat(List.of(c.erasureData(), c.erasureParity())).as("%s", x).containsExactly(x.k(), x.m());
+        }
+        ServerConfig c = ConfigLoader.load(List.of("--drives", "/d/a, /d/b,/d/c,/d/d,/d/e,/d/f", "--erasure-parity", "3"), Map.of());
+        assertThat(c.drives()).hasSize(6).first().isEqualTo(Path.of("/d/a"));
+        assertThat(List.of(c.erasureData(), c.erasureParity())).containsExactly(3, 3);
+        c = ConfigLoader.load(List.of("--drive-count", "8", "--erasure-data", "4", "--erasure-parity", "2"), Map.of());
+        assertThat(List.of(c.erasureData(), c.erasureParity())).containsExactly(4, 2);
+        c = ConfigLoader.load(List.of("--drive-count", "8", "--erasure-data", "5"), Map.of());
+        assertThat(List.of(c.erasureData(), c.erasureParity())).containsExactly(5, 3);
+        assertThat(ConfigLoader.load(List.of("--scrub-rate", "512KiB"), Map.of()).scrubRate()).isEqualTo(512L * 1024);
+        assertThat(ConfigLoader.load(List.of("--scrub-rate", "0"), Map.of()).scrubRate()).isZero();
+    }
+
+    @Test
+    void badErasureSettingsAreRefused() {
+        assertThatThrownBy(() -> ConfigLoader.load(List.of("--drive-count", "0"), Map.of())).hasMessageContaining("drive-count");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of("--drive-count", "33"), Map.of())).hasMessageContaining("drive-count");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of("--drives", "/a,/b,/a"), Map.of())).hasMessageContaining("distinct");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of("--erasure-parity", "4"), Map.of())).hasMessageContaining("erasure-parity");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of("--erasure-data", "3", "--erasure-parity", "2"), Map.of()))
+                .hasMessageContaining("fit on the 4 drives");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of("--erasure-coder", "fast"), Map.of())).hasMessageContaining("isa-l");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of("--scrub-rate", "lots"), Map.of())).hasMessageContaining("scrub-rate");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of("--scrub-rate", "-1"), Map.of())).hasMessageContaining("scrub-rate");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of("--scrub-interval", "0s"), Map.of())).hasMessageContaining("positive");
+    }
+
+    @Test
     void flagsOverrideEnvironmentOverridesFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("arca.conf");
         Files.writeString(file, "# comment\nregion = eu-west-1\nmax-requests = 10\nidle-timeout = 5m\n");

@@ -1,31 +1,31 @@
 package dev.arca.storage;
 
-import dev.arca.core.Limits;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
- * Child process of {@link BlobCrashTest}: writes blobs forever with content derived from the id and
- * the seed, and prints each id only after {@link BlobWriter#commit()} returned. Some writers are
- * aborted on purpose. Usage: {@code CrashWriterMain <root> <seed> <threads>}.
+ * Child process of {@link ErasureCrashTest}: writes erasure-coded blobs (2+2 on 4 drives) forever,
+ * with content derived from the id and the seed, and prints each id only after
+ * {@link BlobWriter#commit()} returned. Some writers are aborted on purpose. Usage:
+ * {@code ErasureCrashWriterMain <root> <seed> <threads>}; the drives are {@code <root>/drive0..3}.
  */
-final class CrashWriterMain {
-    private static final int BLOCK = Limits.BLOB_BLOCK_BYTES;
-    /** Largest blob the child writes: a few blocks, so a round commits many blobs. */
-    private static final int MAX_SIZE = 3 * BLOCK + 17;
+final class ErasureCrashWriterMain {
+    static final ErasureTesting.Shape SHAPE = new ErasureTesting.Shape(4, 2, 2, ErasureTesting.STRIPE);
+    /** Largest blob the child writes: a few stripes, so a round commits many blobs. */
+    private static final int MAX_SIZE = 3 * SHAPE.fullStripe() + 17;
     /** Largest piece given to one write call. */
-    private static final int MAX_PIECE = 300 * 1024;
+    private static final int MAX_PIECE = 100 * 1024;
     /** One blob in this many is aborted instead of committed. */
     private static final int ABORT_ONE_IN = 8;
 
-    private CrashWriterMain() {}
+    private ErasureCrashWriterMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         Path root = Path.of(args[0]);
         long seed = Long.parseLong(args[1]);
         int threads = Integer.parseInt(args[2]);
-        FileBlobStore store = FileBlobStore.open(root);
+        ErasureBlobStore store = ErasureTesting.open(ErasureTesting.drives(root, SHAPE.drives()), SHAPE, seed);
         PrintStream out = System.out;
         SplittableRandom seeds = new SplittableRandom(seed);
         Thread[] workers = new Thread[threads];
@@ -38,7 +38,7 @@ final class CrashWriterMain {
         }
     }
 
-    private static void writeForever(FileBlobStore store, long seed, SplittableRandom random, PrintStream out) {
+    private static void writeForever(ErasureBlobStore store, long seed, SplittableRandom random, PrintStream out) {
         while (true) {
             String id = TestSeed.blobId(random);
             byte[] data = content(id, seed);
@@ -67,9 +67,10 @@ final class CrashWriterMain {
     static byte[] content(String id, long seed) {
         SplittableRandom random = new SplittableRandom(seed ^ Long.parseUnsignedLong(id.substring(0, 16), 16)
                 ^ Long.parseUnsignedLong(id.substring(16), 16));
-        int size = switch (random.nextInt(4)) {
+        int size = switch (random.nextInt(5)) {
             case 0 -> random.nextInt(100);
-            case 1 -> BLOCK - 1 + random.nextInt(3);
+            case 1 -> SHAPE.fullStripe() - 1 + random.nextInt(3);
+            case 2 -> SHAPE.chunk() - 1 + random.nextInt(3);
             default -> random.nextInt(MAX_SIZE + 1);
         };
         return TestSeed.bytes(random, size);

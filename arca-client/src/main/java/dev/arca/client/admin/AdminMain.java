@@ -1,0 +1,193 @@
+package dev.arca.client.admin;
+
+import dev.arca.client.http.BodyCollector;
+import dev.arca.client.http.HttpConnection;
+import dev.arca.client.http.HttpEndpoint;
+import dev.arca.client.http.HttpHeader;
+import dev.arca.client.http.HttpRequest;
+import dev.arca.client.http.HttpResponse;
+import dev.arca.client.http.HttpTimeouts;
+import dev.arca.client.sign.SigV4Signer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code arca admin}: talks to a server's admin API ({@code /_arca/admin/}) with the root
+ * credentials. {@code storage} prints drives, coding and counters; {@code heal} starts a heal job
+ * and prints its progress every second until it is done, then the summary. Exit status: 0 ok,
+ * 2 usage, 1 request failed, 3 the heal found unrecoverable blobs.
+ */
+public final class AdminMain {
+    static final String DEFAULT_ENDPOINT = "http://127.0.0.1:9000";
+    /** Largest admin response accepted. */
+    static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+    static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Pattern NUMBER = Pattern.compile("\"(\\w+)\":(\\d+|true|false)");
+
+    private AdminMain() {}
+
+    public static void main(String[] args) {
+        System.exit(run(List.of(args), System.getenv(), System.out, System.err));
+    }
+
+    static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || args.getFirst().equals("--help")) {
+            usage(err);
+            return args.isEmpty() ? 2 : 0;
+        }
+        String command = args.getFirst();
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (int i = 1; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--") || i + 1 >= args.size()) {
+                err.println("arca admin: bad argument '" + a + "' (flags are --name value)");
+                return 2;
+            }
+            flags.put(a.substring(2), args.get(++i));
+        }
+        try {
+            Admin admin = Admin.connect(flags, env);
+            return switch (command) {
+                case "storage" -> {
+                    out.println(admin.call("GET", "storage", List.of()).text());
+                    yield 0;
+                }
+                case "heal" -> heal(admin, flags, out);
+                default -> {
+                    usage(err);
+                    yield 2;
+                }
+            };
+        } catch (UsageException e) {
+            err.println("arca admin: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("arca admin: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static int heal(Admin admin, Map<String, String> flags, PrintStream out) throws IOException, InterruptedException {
+        List<Map.Entry<String, String>> query = new ArrayList<>();
+        for (String name : List.of("bucket", "prefix", "drive", "deep")) {
+            if (flags.containsKey(name)) {
+                query.add(Map.entry(name, flags.get(name)));
+            }
+        }
+        String started = admin.call("POST", "heal", query).text();
+        Map<String, String> job = fields(started);
+        String id = jobId(started);
+        out.println("heal job " + id + " started: " + started.trim());
+        while (true) {
+            Thread.sleep(POLL_INTERVAL);
+            String status = admin.call("GET", "heal", List.of(Map.entry("job", id))).text();
+            job = fields(status);
+            if (Boolean.parseBoolean(job.get("done"))) {
+                out.println("done: " + status.trim());
+                return Long.parseLong(job.getOrDefault("unrecoverable", "0")) > 0 ? 3 : 0;
+            }
+            out.printf("scanned %s blobs: %s healthy, %s healed (%s shards rebuilt), %s degraded, %s unrecoverable, %s MiB verified%n",
+                    job.get("scanned"), job.get("healthy"), job.get("healed"), job.get("shardsRebuilt"), job.get("degraded"),
+                    job.get("unrecoverable"), Long.parseLong(job.getOrDefault("bytesVerified", "0")) >> 20);
+        }
+    }
+
+    static Map<String, String> fields(String json) {
+        Map<String, String> m = new LinkedHashMap<>();
+        Matcher x = NUMBER.matcher(json);
+        while (x.find()) {
+            m.put(x.group(1), x.group(2));
+        }
+        return m;
+    }
+
+    private static String jobId(String json) throws IOException {
+        Matcher m = Pattern.compile("\"job\":\"([^\"]+)\"").matcher(json);
+        if (!m.find()) {
+            throw new IOException("no job id in " + json);
+        }
+        return m.group(1);
+    }
+
+    private static void usage(PrintStream err) {
+        err.println("""
+                usage: ./arca admin storage [connection flags]
+                       ./arca admin heal [--bucket B [--prefix P]] [--drive N] [--deep true|false] [connection flags]
+                connection flags: --endpoint URL (env ARCA_ENDPOINT, default %s)
+                                  --access-key K --secret-key S (env ARCA_ACCESS_KEY / ARCA_SECRET_KEY; default: the
+                                  root credentials in --data DIR/root-credentials, DIR default ./arca-data)
+                                  --region R (default us-east-1)""".formatted(DEFAULT_ENDPOINT));
+    }
+
+    static final class UsageException extends IOException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** One signed connection to the admin API. */
+    private record Admin(HttpEndpoint endpoint, SigV4Signer signer) {
+        static Admin connect(Map<String, String> flags, Map<String, String> env) throws IOException {
+            String endpoint = flags.getOrDefault("endpoint", env.getOrDefault("ARCA_ENDPOINT", DEFAULT_ENDPOINT));
+            String access = flags.getOrDefault("access-key", env.get("ARCA_ACCESS_KEY"));
+            String secret = flags.getOrDefault("secret-key", env.get("ARCA_SECRET_KEY"));
+            if (access == null || secret == null) {
+                Path file = Path.of(flags.getOrDefault("data", "./arca-data")).resolve("root-credentials");
+                Properties p = new Properties();
+                try (Reader r = Files.newBufferedReader(file)) {
+                    p.load(r);
+                } catch (IOException e) {
+                    throw new UsageException("no credentials: give --access-key and --secret-key, or --data DIR with a "
+                            + "root-credentials file (" + e.getMessage() + ")");
+                }
+                access = p.getProperty("access_key");
+                secret = p.getProperty("secret_key");
+            }
+            HttpEndpoint ep;
+            try {
+                ep = HttpEndpoint.parse(endpoint);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            return new Admin(ep, new SigV4Signer(access, secret, flags.getOrDefault("region", "us-east-1"), SigV4Signer.S3_SERVICE));
+        }
+
+        BodyCollector call(String method, String operation, List<Map.Entry<String, String>> query) throws IOException {
+            String path = "/_arca/admin/" + operation;
+            String amzDate = SigV4Signer.amzDate(Instant.now());
+            String host = endpoint.hostHeader();
+            String authorization = signer.sign(method, path, query,
+                    Map.of("host", host, SigV4Signer.DATE_HEADER, amzDate,
+                            SigV4Signer.CONTENT_SHA256_HEADER, SigV4Signer.EMPTY_PAYLOAD_SHA256),
+                    SigV4Signer.EMPTY_PAYLOAD_SHA256).authorization();
+            String target = query.isEmpty() ? path : path + "?" + SigV4Signer.canonicalQuery(query);
+            List<HttpHeader> headers = List.of(new HttpHeader("Host", host), new HttpHeader(SigV4Signer.DATE_HEADER, amzDate),
+                    new HttpHeader(SigV4Signer.CONTENT_SHA256_HEADER, SigV4Signer.EMPTY_PAYLOAD_SHA256),
+                    new HttpHeader("Authorization", authorization));
+            BodyCollector body = new BodyCollector(MAX_RESPONSE_BYTES);
+            try (HttpConnection c = new HttpConnection(endpoint, new HttpTimeouts(TIMEOUT, TIMEOUT))) {
+                HttpResponse r = c.exchange(HttpRequest.of(method, target, headers), body);
+                if (!r.isSuccess()) {
+                    throw new IOException(method + " " + path + " failed: HTTP " + r.status() + " " + r.errorText());
+                }
+            }
+            return body;
+        }
+    }
+}

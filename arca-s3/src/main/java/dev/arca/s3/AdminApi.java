@@ -1,0 +1,259 @@
+package dev.arca.s3;
+
+import dev.arca.core.BucketName;
+import dev.arca.core.FailureKind;
+import dev.arca.core.Ids;
+import dev.arca.core.StoreException;
+import dev.arca.object.ObjectLayer;
+import dev.arca.s3.http.Headers;
+import dev.arca.s3.http.HttpExchange;
+import dev.arca.s3.http.HttpResponse;
+import dev.arca.storage.ErasureBlobStore;
+import dev.arca.storage.ErasureStats;
+import dev.arca.storage.HealJob;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The admin API under {@code /_arca/admin/} (a path no bucket can have: bucket names cannot
+ * contain '_'), for the root account only, signed with SigV4 like any request. JSON responses.
+ *
+ * <ul>
+ *   <li>{@code GET /_arca/admin/storage}: drives and their states, erasure geometry, coder, counters.
+ *   <li>{@code POST /_arca/admin/heal[?bucket=B[&prefix=P]][&drive=N][&deep=true|false]}: starts a heal job
+ *       (202 with its id). Without a bucket it heals every blob (after formatting empty replacement
+ *       drives); {@code deep} (default true, false with {@code drive}) verifies every chunk.
+ *   <li>{@code GET /_arca/admin/heal?job=ID}: the job's progress, or its summary once done.
+ * </ul>
+ */
+final class AdminApi {
+    static final String PREFIX = "/_arca/admin/";
+    /** Heal jobs running at once; more get 503 SlowDown. */
+    static final int MAX_RUNNING_JOBS = 2;
+    /** Finished jobs remembered for status queries. */
+    static final int MAX_REMEMBERED_JOBS = 64;
+
+    private final ErasureBlobStore store;
+    private final ObjectLayer layer;
+    private final Ids ids;
+    private final Semaphore running = new Semaphore(MAX_RUNNING_JOBS);
+    private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final Deque<String> order = new ArrayDeque<>();
+
+    AdminApi(ErasureBlobStore store, ObjectLayer layer, Ids ids) {
+        this.store = store;
+        this.layer = layer;
+        this.ids = ids;
+    }
+
+    static boolean isAdminPath(String rawPath) {
+        return rawPath.startsWith(PREFIX);
+    }
+
+    private static final class Job {
+        final String id;
+        final String scope;
+        final boolean deep;
+        volatile HealJob.Summary summary = new HealJob.Summary(0, 0, 0, 0, 0, 0, 0, 0, false);
+        volatile String error;
+
+        Job(String id, String scope, boolean deep) {
+            this.id = id;
+            this.scope = scope;
+            this.deep = deep;
+        }
+    }
+
+    HttpResponse handle(HttpExchange exchange) {
+        String path = exchange.rawPath().substring(PREFIX.length());
+        Query query = new Query(exchange.rawQuery());
+        String method = exchange.method();
+        return switch (path) {
+            case "storage" -> {
+                requireMethod(method, "GET");
+                yield json(200, storage());
+            }
+            case "heal" -> switch (method) {
+                case "POST" -> startHeal(query);
+                case "GET" -> json(200, jobJson(job(query.get("job"))));
+                default -> throw methodNotAllowed(method);
+            };
+            default -> throw StoreException.of(FailureKind.INVALID_REQUEST, "Unknown admin operation: " + path);
+        };
+    }
+
+    private HttpResponse startHeal(Query q) {
+        String bucket = q.get("bucket");
+        String prefix = q.get("prefix") == null ? "" : q.get("prefix");
+        String drive = q.get("drive");
+        if (drive != null) {
+            // Query.intParam clamps large values; a drive number out of range is an error here.
+            int n;
+            try {
+                n = Integer.parseInt(drive);
+            } catch (NumberFormatException e) {
+                n = 0;
+            }
+            if (n < 1 || n > store.driveCount()) {
+                throw StoreException.of(FailureKind.INVALID_ARGUMENT,
+                        "drive must be a drive number from 1 to " + store.driveCount() + ": " + drive);
+            }
+            drive = Integer.toString(n);
+        }
+        if (bucket == null && !prefix.isEmpty()) {
+            throw StoreException.of(FailureKind.INVALID_ARGUMENT, "prefix needs a bucket");
+        }
+        String deepParam = q.get("deep");
+        boolean deep = deepParam == null ? drive == null : switch (deepParam) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw StoreException.of(FailureKind.INVALID_ARGUMENT, "deep must be true or false");
+        };
+        HealJob.BlobSource source;
+        String scope;
+        if (bucket != null) {
+            BucketName name = new BucketName(bucket);
+            layer.buckets().get(name);
+            source = action -> layer.forEachBlobOf(name, prefix, action);
+            scope = "bucket " + bucket + (prefix.isEmpty() ? "" : " prefix " + prefix);
+        } else {
+            source = store::forEachBlob;
+            scope = drive == null ? "all blobs" : "all blobs (drive " + drive + ")";
+        }
+        if (!running.tryAcquire()) {
+            throw StoreException.of(FailureKind.SLOW_DOWN, "Too many heal jobs are running; try again when one finishes.");
+        }
+        Job job = new Job(ids.requestId(), scope, deep);
+        remember(job);
+        try {
+            Thread.ofVirtual().name("arca-heal-" + job.id).start(() -> {
+                try {
+                    if (bucket == null) {
+                        store.formatEmptyDrives();
+                    }
+                    job.summary = HealJob.run(store, source, deep, s -> job.summary = s);
+                } catch (RuntimeException e) {
+                    job.error = e.toString();
+                    job.summary = new HealJob.Summary(job.summary.scanned(), job.summary.healthy(), job.summary.healed(),
+                            job.summary.degraded(), job.summary.unrecoverable(), job.summary.danglingRemoved(),
+                            job.summary.shardsRebuilt(), job.summary.bytesVerified(), true);
+                } finally {
+                    running.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            running.release();
+            throw e;
+        }
+        return json(202, jobJson(job));
+    }
+
+    private synchronized void remember(Job job) {
+        jobs.put(job.id, job);
+        order.addLast(job.id);
+        while (order.size() > MAX_REMEMBERED_JOBS) {
+            jobs.remove(order.removeFirst());
+        }
+    }
+
+    private synchronized Job job(String id) {
+        if (id == null) {
+            throw StoreException.of(FailureKind.INVALID_ARGUMENT, "job is required");
+        }
+        Job j = jobs.get(id);
+        if (j == null) {
+            throw StoreException.of(FailureKind.INVALID_ARGUMENT, "No such heal job: " + id);
+        }
+        return j;
+    }
+
+    private String storage() {
+        ErasureStats.Snapshot s = store.stats();
+        StringBuilder b = new StringBuilder("{");
+        field(b, "deploymentId", store.deploymentId()).append(',');
+        b.append("\"dataShards\":").append(store.geometry().dataShards()).append(',');
+        b.append("\"parityShards\":").append(store.geometry().parityShards()).append(',');
+        field(b, "coder", store.coder().name()).append(',');
+        b.append("\"pendingHeals\":").append(store.pendingHeals()).append(',');
+        b.append("\"drives\":[");
+        var drives = store.driveStatus();
+        for (int i = 0; i < drives.size(); i++) {
+            var d = drives.get(i);
+            b.append(i == 0 ? "{" : ",{").append("\"number\":").append(d.number()).append(',');
+            field(b, "path", d.path().toString()).append(',');
+            field(b, "state", d.state()).append('}');
+        }
+        b.append("],\"stats\":{");
+        long[] values = {s.corruptChunks(), s.missingShards(), s.stripesReconstructed(), s.writeShardFailures(),
+                s.writeQuorumFailures(), s.healsQueued(), s.healsDropped(), s.blobsHealed(), s.shardsRebuilt(),
+                s.unrecoverableBlobs(), s.danglingRemoved(), s.scrubbedBytes(), s.scrubbedBlobs(), s.scrubPasses(),
+                s.drivesFormatted()};
+        String[] names = {"corruptChunks", "missingShards", "stripesReconstructed", "writeShardFailures",
+                "writeQuorumFailures", "healsQueued", "healsDropped", "blobsHealed", "shardsRebuilt",
+                "unrecoverableBlobs", "danglingRemoved", "scrubbedBytes", "scrubbedBlobs", "scrubPasses", "drivesFormatted"};
+        for (int i = 0; i < names.length; i++) {
+            b.append(i == 0 ? "" : ",").append('"').append(names[i]).append("\":").append(values[i]);
+        }
+        return b.append("}}").toString();
+    }
+
+    private static String jobJson(Job job) {
+        HealJob.Summary s = job.summary;
+        StringBuilder b = new StringBuilder("{");
+        field(b, "job", job.id).append(',');
+        field(b, "scope", job.scope).append(',');
+        b.append("\"deep\":").append(job.deep).append(',');
+        b.append("\"done\":").append(s.done()).append(',');
+        b.append("\"scanned\":").append(s.scanned()).append(',');
+        b.append("\"healthy\":").append(s.healthy()).append(',');
+        b.append("\"healed\":").append(s.healed()).append(',');
+        b.append("\"degraded\":").append(s.degraded()).append(',');
+        b.append("\"unrecoverable\":").append(s.unrecoverable()).append(',');
+        b.append("\"danglingRemoved\":").append(s.danglingRemoved()).append(',');
+        b.append("\"shardsRebuilt\":").append(s.shardsRebuilt()).append(',');
+        b.append("\"bytesVerified\":").append(s.bytesVerified());
+        if (job.error != null) {
+            b.append(',');
+            field(b, "error", job.error);
+        }
+        return b.append('}').toString();
+    }
+
+    private static StringBuilder field(StringBuilder b, String name, String value) {
+        b.append('"').append(name).append("\":\"");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        b.append("\\u%04x".formatted((int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"');
+    }
+
+    private static HttpResponse json(int status, String body) {
+        Headers h = new Headers().set("content-type", "application/json");
+        return new HttpResponse(status, h, new HttpResponse.Bytes((body + "\n").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static void requireMethod(String method, String expected) {
+        if (!method.equals(expected)) {
+            throw methodNotAllowed(method);
+        }
+    }
+
+    private static StoreException methodNotAllowed(String method) {
+        return StoreException.of(FailureKind.METHOD_NOT_ALLOWED, "The specified method is not allowed against this resource: " + method);
+    }
+}
