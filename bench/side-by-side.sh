@@ -18,7 +18,8 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
-WORK=$(mktemp -d /tmp/arca-side-by-side.XXXXXX)
+# ARCA_BENCH_DIR=/dev/shm puts the servers' data in memory: it takes the disk out of the comparison.
+WORK=$(mktemp -d "${ARCA_BENCH_DIR:-/tmp}/arca-side-by-side.XXXXXX")
 cleanup() { [[ -n "${ARCA_PID:-}" ]] && kill "$ARCA_PID" 2>/dev/null || true; }
 trap cleanup EXIT
 
@@ -35,7 +36,7 @@ start_arca() { # log-name [serve flags...]; sets ARCA_PID and ARCA_ENDPOINT
 }
 start_arca arca
 
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14+$15)/hz}' "/proc/$1/stat"; }
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14+$15)/hz, $14/hz, $15/hz}' "/proc/$1/stat"; }
 
 measure() { # name pid endpoint access-key secret-key [bench flags...]
   local name=$1 pid=$2 endpoint=$3 ak=$4 sk=$5; shift 5
@@ -49,18 +50,21 @@ measure() { # name pid endpoint access-key secret-key [bench flags...]
   python3 - "$WORK" "$name" <<'PY'
 import json, sys
 work, name = sys.argv[1], sys.argv[2]
-cpu = [tuple(map(float, l.split())) for l in open(f"{work}/cpu-{name}") if len(l.split()) == 2]
+cpu = [tuple(map(float, l.split())) for l in open(f"{work}/cpu-{name}") if len(l.split()) == 4]
 results = [json.loads(l) for l in open(f"{work}/json-{name}")]
 ends = [float(l.split()[0]) for l in open(f"{work}/phases-{name}")
         if len(l.split()) > 3 and l.split()[1] in ("large", "small") and l.split()[2] in ("PUT", "GET")]
-def at(t):
-    return min(cpu, key=lambda c: abs(c[0] - t))[1]
+def at(t, field=1):
+    return min(cpu, key=lambda c: abs(c[0] - t))[field]
 for r, end in zip(results, ends):
     used = at(end) - at(end - r["seconds"])
+    user = at(end, 2) - at(end - r["seconds"], 2)
+    system = at(end, 3) - at(end - r["seconds"], 3)
     per = (f"{r['bytes'] / 1e9 / used:.2f} GB per server CPU-s" if r["size"] >= 1 << 20
            else f"{r['requests'] / used:.0f} req per server CPU-s")
     print(f"{name:8} {r['scenario']:5} {r['op']:3} {r['GBps']:6.3f} GB/s {r['ops_per_s']:8.0f} ops/s  "
-          f"p50 {r['p50_ms']:8.2f} ms  p99 {r['p99_ms']:8.2f} ms  server CPU {used:5.1f} s ({per})  "
+          f"p50 {r['p50_ms']:8.2f} ms  p99 {r['p99_ms']:8.2f} ms  server CPU {used:5.1f} s "
+          f"(user {user:4.1f} + sys {system:4.1f}; {per})  "
           f"client CPU {r['client_cpu_s']:.1f} s  errors {r['errors']}")
 PY
 }

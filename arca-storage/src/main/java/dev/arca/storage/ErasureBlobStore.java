@@ -52,6 +52,8 @@ public final class ErasureBlobStore implements BlobStore {
     private static final System.Logger LOG = System.getLogger("arca.storage");
     /** Heal requests waiting for the background healer; beyond this they are dropped (the scrubber finds them). */
     static final int HEAL_QUEUE_CAPACITY = 10_000;
+    /** Stripe buffers kept for reuse (each about (k + m) / k MiB of direct memory); writers beyond it allocate. */
+    static final int MAX_POOLED_STRIPE_BUFFERS = 16;
     /** How often the idle healer checks whether the store is closing. */
     static final long HEAL_POLL_MILLIS = 200;
     /** How long close() waits for the background threads to finish the blob they are on. */
@@ -105,6 +107,7 @@ public final class ErasureBlobStore implements BlobStore {
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
     private final Drive.State[] states;
     private final long[] stateCheckedAt;
+    private final BlockingQueue<StripeBuffers> stripeBufferPool = new ArrayBlockingQueue<>(MAX_POOLED_STRIPE_BUFFERS);
     private final BlockingQueue<String> healQueue = new ArrayBlockingQueue<>(HEAL_QUEUE_CAPACITY);
     private final Set<String> healQueued = ConcurrentHashMap.newKeySet();
     private volatile Thread healer;
@@ -421,6 +424,17 @@ public final class ErasureBlobStore implements BlobStore {
     }
 
     // ---- writer support ----
+
+    StripeBuffers borrowStripeBuffers(int k, int m, int chunk) {
+        StripeBuffers b = stripeBufferPool.poll();
+        return b != null && b.fits(k, m, chunk) ? b : new StripeBuffers(k, m, chunk);
+    }
+
+    void returnStripeBuffers(StripeBuffers b) {
+        if (b.fits(geometry.dataShards(), geometry.parityShards(), ShardFormat.chunkFor(geometry.stripeBytes(), geometry.dataShards()))) {
+            stripeBufferPool.offer(b);
+        }
+    }
 
     void reserveTemp(Path temp) {
         writingTemps.add(temp);

@@ -28,10 +28,10 @@ final class ErasureBlobWriter implements BlobWriter {
     private final Drive[] drives;
     private final Path[] temps;
     private final FileChannel[] channels;
-    private final byte[] stripe;
-    private final byte[][] parity;
+    /** Borrowed from the store's pool; returned when the writer finishes (null after). */
+    private StripeBuffers buffers;
+    private final ByteBuffer stripe;
     private final ShardFormat.ChunkCrc crc;
-    private final ByteBuffer crcBuffer = ByteBuffer.allocate(ShardFormat.CRC_BYTES);
     private int fill;
     private long length;
     private long stripes;
@@ -47,8 +47,8 @@ final class ErasureBlobWriter implements BlobWriter {
         this.drives = drives;
         this.temps = new Path[n];
         this.channels = new FileChannel[n];
-        this.stripe = new byte[k * chunk];
-        this.parity = new byte[n - k][chunk];
+        this.buffers = store.borrowStripeBuffers(k, n - k, chunk);
+        this.stripe = buffers.stripe;
         this.crc = new ShardFormat.ChunkCrc(blobId);
     }
 
@@ -76,14 +76,15 @@ final class ErasureBlobWriter implements BlobWriter {
         if (done) {
             throw new IllegalStateException("blob " + blobId + " writer is closed");
         }
+        int capacity = stripe.capacity();
         while (len > 0) {
-            int n = Math.min(len, stripe.length - fill);
-            System.arraycopy(bytes, offset, stripe, fill, n);
+            int n = Math.min(len, capacity - fill);
+            stripe.put(fill, bytes, offset, n);
             fill += n;
             offset += n;
             len -= n;
             length += n;
-            if (fill == stripe.length) {
+            if (fill == capacity) {
                 flushStripe();
             }
         }
@@ -97,26 +98,27 @@ final class ErasureBlobWriter implements BlobWriter {
     /** Codes the buffered stripe and appends every live shard's chunk. */
     private void flushStripe() {
         int cs = ShardFormat.chunkFor(fill, k);
-        java.util.Arrays.fill(stripe, fill, k * cs, (byte) 0);
+        if (k * cs > fill) {
+            buffers.stripeSegment.asSlice(fill, (long) k * cs - fill).fill((byte) 0);
+        }
         MemorySegment[] segments = new MemorySegment[n];
-        MemorySegment whole = MemorySegment.ofArray(stripe);
         for (int s = 0; s < k; s++) {
-            segments[s] = whole.asSlice((long) s * cs, cs);
+            segments[s] = buffers.stripeSegment.asSlice((long) s * cs, cs);
         }
         for (int p = 0; p < n - k; p++) {
-            segments[k + p] = MemorySegment.ofArray(parity[p]);
+            segments[k + p] = buffers.paritySegments[p];
         }
         coder.encode(segments, cs);
+        ByteBuffer crcBuffer = buffers.crc;
         for (int s = 0; s < n; s++) {
             if (channels[s] == null) {
                 continue;
             }
-            byte[] data = s < k ? stripe : parity[s - k];
-            int from = s < k ? s * cs : 0;
+            ByteBuffer chunkBytes = s < k ? stripe.slice(s * cs, cs) : buffers.parity[s - k].slice(0, cs);
             crcBuffer.clear();
-            crcBuffer.putInt(crc.of(s, stripes, data, from, cs)).flip();
+            crcBuffer.putInt(crc.of(s, stripes, chunkBytes)).flip();
             try {
-                ByteBuffer[] pieces = {ByteBuffer.wrap(data, from, cs), crcBuffer};
+                ByteBuffer[] pieces = {chunkBytes, crcBuffer};
                 while (pieces[0].hasRemaining() || pieces[1].hasRemaining()) {
                     channels[s].write(pieces);
                 }
@@ -163,11 +165,20 @@ final class ErasureBlobWriter implements BlobWriter {
             if (!published) {
                 discardAll();
             }
-            store.releaseWriter(blobId, temps);
+            release();
         }
         // Only now: while the id counted as being written, the healer would skip it.
         if (durable < n) {
             store.requestHeal(blobId, (n - durable) + " shards could not be written");
+        }
+    }
+
+    /** Ends the write for the store: the id and temporary names are free again, the buffers go back to the pool. */
+    private void release() {
+        store.releaseWriter(blobId, temps);
+        if (buffers != null) {
+            store.returnStripeBuffers(buffers);
+            buffers = null;
         }
     }
 
@@ -206,7 +217,7 @@ final class ErasureBlobWriter implements BlobWriter {
         if (live < quorum) {
             discardAll();
             done = true;
-            store.releaseWriter(blobId, temps);
+            release();
             throw store.quorumLost(blobId, live, quorum);
         }
     }
@@ -235,7 +246,7 @@ final class ErasureBlobWriter implements BlobWriter {
         if (!done) {
             done = true;
             discardAll();
-            store.releaseWriter(blobId, temps);
+            release();
         }
     }
 

@@ -202,6 +202,16 @@ final class ShardFormat {
             prefixBuffer.put(0, HEX.parseHex(blobId));
         }
 
+        /** The CRC of {@code data}'s remaining bytes (its position is not moved). */
+        int of(int shard, long stripe, ByteBuffer data) {
+            prefixBuffer.put(ID_BYTES, (byte) shard);
+            prefixBuffer.putLong(ID_BYTES + 1, stripe);
+            crc.reset();
+            crc.update(prefix, 0, CHUNK_PREFIX_BYTES);
+            crc.update(data.duplicate());
+            return (int) crc.getValue();
+        }
+
         int of(int shard, long stripe, byte[] data, int offset, int length) {
             prefixBuffer.put(ID_BYTES, (byte) shard);
             prefixBuffer.putLong(ID_BYTES + 1, stripe);
