@@ -60,6 +60,22 @@ public final class ArcaServer implements AutoCloseable {
 
     /** Opens the data directory, recovers, and starts serving. */
     public static ArcaServer start(ServerConfig config, Map<String, String> env) {
+        return start(config, env, coders(config.erasureCoder()));
+    }
+
+    /** The configured coder implementation, as a factory of coders that have not been self-tested yet. */
+    static ErasureBlobStore.CoderFactory coders(String name) {
+        ErasureCoders.Implementation impl = switch (name) {
+            case "isa-l" -> ErasureCoders.Implementation.ISAL;
+            case "java-vector" -> ErasureCoders.Implementation.JAVA_VECTOR;
+            case "java-scalar" -> ErasureCoders.Implementation.JAVA_SCALAR;
+            default -> ErasureCoders.Implementation.AUTO;
+        };
+        return (k, m) -> ErasureCoders.create(k, m, impl);
+    }
+
+    /** Starts with {@code coders} as the source of erasure coders (each is self-tested before use). */
+    static ArcaServer start(ServerConfig config, Map<String, String> env, ErasureBlobStore.CoderFactory coders) {
         Entropy entropy = Entropy.secure();
         InstantSource clock = InstantSource.system();
         Ids ids = new Ids(clock, entropy);
@@ -70,7 +86,7 @@ public final class ArcaServer implements AutoCloseable {
             throw new UncheckedIOException("cannot create data directory " + data, e);
         }
         RootCredentials credentials = RootCredentials.load(data, env, entropy);
-        ErasureBlobStore blobs = openDrives(config, entropy);
+        ErasureBlobStore blobs = openDrives(config, entropy, coders);
         KvMetadataStore meta = null;
         ObjectLayer layer = null;
         try {
@@ -106,15 +122,9 @@ public final class ArcaServer implements AutoCloseable {
      * Opens the drives with the configured erasure coding. Every coder passes a known-answer
      * self-test before it is used; a coder that fails it stops the start.
      */
-    private static ErasureBlobStore openDrives(ServerConfig config, Entropy entropy) {
-        ErasureCoders.Implementation impl = switch (config.erasureCoder()) {
-            case "isa-l" -> ErasureCoders.Implementation.ISAL;
-            case "java-vector" -> ErasureCoders.Implementation.JAVA_VECTOR;
-            case "java-scalar" -> ErasureCoders.Implementation.JAVA_SCALAR;
-            default -> ErasureCoders.Implementation.AUTO;
-        };
+    private static ErasureBlobStore openDrives(ServerConfig config, Entropy entropy, ErasureBlobStore.CoderFactory coders) {
         ErasureBlobStore.CoderFactory factory = (k, m) -> {
-            ErasureCoder coder = ErasureCoders.create(k, m, impl);
+            ErasureCoder coder = coders.coder(k, m);
             ErasureCoders.selfTest(coder);
             return coder;
         };

@@ -49,6 +49,11 @@ public final class AdminMain {
             return args.isEmpty() ? 2 : 0;
         }
         String command = args.getFirst();
+        if (!command.equals("storage") && !command.equals("heal")) {
+            err.println("arca admin: unknown command '" + command + "'");
+            usage(err);
+            return 2;
+        }
         Map<String, String> flags = new LinkedHashMap<>();
         for (int i = 1; i < args.size(); i++) {
             String a = args.get(i);
@@ -62,7 +67,7 @@ public final class AdminMain {
             Admin admin = Admin.connect(flags, env);
             return switch (command) {
                 case "storage" -> {
-                    out.println(admin.call("GET", "storage", List.of()).text());
+                    out.println(admin.call("GET", "storage", List.of()).text().trim());
                     yield 0;
                 }
                 case "heal" -> heal(admin, flags, out);
