@@ -13,12 +13,7 @@ export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
 JVM_FLAGS=(--sun-misc-unsafe-memory-access=allow --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
 
-if grep -q '<module>arca-jmh</module>' pom.xml; then
-  mvn -B -q -DskipTests package -pl arca-jmh -am
-else
-  mvn -B -q -DskipTests install -pl arca-erasure
-  mvn -B -q -DskipTests package -f arca-jmh/pom.xml
-fi
+mvn -B -q -DskipTests package -pl arca-jmh -am
 
 RESULTS=$(mktemp /tmp/coder-bench.XXXXXX.csv)
 trap 'rm -f "$RESULTS"' EXIT
