@@ -121,7 +121,7 @@ final class AdminApi {
             source = action -> layer.forEachBlobOf(name, prefix, action);
             scope = "bucket " + bucket + (prefix.isEmpty() ? "" : " prefix " + prefix);
         } else {
-            source = store::forEachBlob;
+            source = store::forEachHealable;
             scope = drive == null ? "all blobs" : "all blobs (drive " + drive + ")";
         }
         if (!running.tryAcquire()) {
@@ -191,10 +191,11 @@ final class AdminApi {
         long[] values = {s.corruptChunks(), s.missingShards(), s.stripesReconstructed(), s.writeShardFailures(),
                 s.writeQuorumFailures(), s.healsQueued(), s.healsDropped(), s.blobsHealed(), s.shardsRebuilt(),
                 s.unrecoverableBlobs(), s.danglingRemoved(), s.scrubbedBytes(), s.scrubbedBlobs(), s.scrubPasses(),
-                s.drivesFormatted()};
+                s.drivesFormatted(), s.tombstonesWritten(), s.deletedLeftoversRemoved()};
         String[] names = {"corruptChunks", "missingShards", "stripesReconstructed", "writeShardFailures",
                 "writeQuorumFailures", "healsQueued", "healsDropped", "blobsHealed", "shardsRebuilt",
-                "unrecoverableBlobs", "danglingRemoved", "scrubbedBytes", "scrubbedBlobs", "scrubPasses", "drivesFormatted"};
+                "unrecoverableBlobs", "danglingRemoved", "scrubbedBytes", "scrubbedBlobs", "scrubPasses", "drivesFormatted",
+                "tombstonesWritten", "deletedLeftoversRemoved"};
         for (int i = 0; i < names.length; i++) {
             b.append(i == 0 ? "" : ",").append('"').append(names[i]).append("\":").append(values[i]);
         }

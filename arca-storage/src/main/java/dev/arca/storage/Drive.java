@@ -20,7 +20,8 @@ import java.util.zip.CRC32C;
  * One drive of an {@link ErasureBlobStore}: a directory, ideally its own disk. Layout:
  * {@code arca-drive} (the drive format: which deployment and slot it belongs to),
  * {@code shards/00..ff/<blob id>} (committed shard files, fanned out by the id's first byte) and
- * {@code tmp/} (shards being written). The store never creates a drive's root directory after
+ * {@code tmp/} (shards being written) and {@code tombstones/<blob id>} (blobs deleted while another
+ * drive was away, so its shards can be recognised as deleted when it returns). The store never creates a drive's root directory after
  * the first start: a missing root means the drive is gone (offline), and an empty root is a
  * replacement drive, formatted and then filled by healing.
  */
@@ -28,6 +29,7 @@ final class Drive {
     static final String FORMAT_FILE = "arca-drive";
     static final String SHARDS_DIR = "shards";
     static final String TMP_DIR = "tmp";
+    static final String TOMBSTONES_DIR = "tombstones";
     static final int FAN_OUT = 256;
 
     /** "ARCADRIV" in ASCII. */
@@ -72,6 +74,11 @@ final class Drive {
 
     Path tmpDir() {
         return tmp;
+    }
+
+    /** Where empty files named by blob id say "this blob was deleted while a drive was away". */
+    Path tombstones() {
+        return root.resolve(TOMBSTONES_DIR);
     }
 
     Path tempPath(String blobId) {
@@ -131,7 +138,7 @@ final class Drive {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
             for (Path entry : entries) {
                 boolean leftover = switch (entry.getFileName().toString()) {
-                    case TMP_DIR -> isEmptyDirectory(entry);
+                    case TMP_DIR, TOMBSTONES_DIR -> isEmptyDirectory(entry);
                     case SHARDS_DIR -> onlyEmptyDirectories(entry);
                     case FORMAT_FILE + ".tmp" -> Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS);
                     default -> false;
@@ -211,12 +218,14 @@ final class Drive {
                 throw new NoSuchFileException(root.toString(), null, "drive directory is missing");
             }
             Files.createDirectories(tmp);
+            Files.createDirectories(tombstones());
             Files.createDirectories(shards);
             for (int i = 0; i < FAN_OUT; i++) {
                 Files.createDirectories(fanOutDir(i));
             }
             fsyncDirectory(shards);
             fsyncDirectory(tmp);
+            fsyncDirectory(tombstones());
             ByteBuffer b = ByteBuffer.allocate(FORMAT_BYTES);
             b.putLong(FORMAT_MAGIC).putInt(FORMAT_VERSION).put(HEX.parseHex(f.deploymentId())).putInt(f.slot()).putInt(f.driveCount());
             b.putInt(crc(b.array(), FORMAT_BYTES - 4));

@@ -309,6 +309,7 @@ public final class ErasureBlobStore implements BlobStore {
 
     private boolean deleteShards(String blobId) {
         boolean existed = false;
+        boolean driveAway = false;
         IOException failure = null;
         for (Drive d : drives) {
             Path p = d.shardPath(blobId);
@@ -316,19 +317,115 @@ public final class ErasureBlobStore implements BlobStore {
                 if (Files.deleteIfExists(p)) {
                     existed = true;
                     Drive.fsyncDirectory(p.getParent());
+                } else if (!Files.isDirectory(p.getParent())) {
+                    driveAway = true;
                 }
             } catch (NoSuchFileException e) {
-                // The drive is gone: its shard goes with it (or is found dangling when it returns).
+                driveAway = true;
             } catch (IOException e) {
                 if (d.rootExists()) {
                     failure = e;
+                } else {
+                    driveAway = true;
                 }
             }
         }
         if (failure != null) {
             throw new UncheckedIOException("deleting blob " + blobId, failure);
         }
+        if (driveAway) {
+            // A drive that is away may hold a shard of this blob; with others that come back it could
+            // make the deleted blob readable again. Tombstones on the drives here say it was deleted.
+            writeTombstones(blobId);
+        }
         return existed;
+    }
+
+    private void writeTombstones(String blobId) {
+        int written = 0;
+        for (Drive d : drives) {
+            if (!Files.isDirectory(d.shardPath(blobId).getParent())) {
+                continue;
+            }
+            Path t = d.tombstones().resolve(blobId);
+            try {
+                Files.createDirectories(d.tombstones());
+                if (!Files.exists(t, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createFile(t);
+                    Drive.fsyncDirectory(d.tombstones());
+                }
+                written++;
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot write tombstone " + t + ": " + e);
+            }
+        }
+        stats.tombstonesWritten.add(written > 0 ? 1 : 0);
+    }
+
+    /** Whether a drive holds a tombstone for the blob: it was deleted while some drive was away. */
+    boolean hasTombstone(String blobId) {
+        for (Drive d : drives) {
+            if (Files.exists(d.tombstones().resolve(blobId), LinkOption.NOFOLLOW_LINKS)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Removes the shards of a tombstoned blob (leftovers on drives that were away) and, once every
+     * drive is online and no shard is left, the tombstones themselves. Returns how many shard files it removed.
+     */
+    int clearTombstoned(String blobId) {
+        int removed = 0;
+        for (Drive d : drives) {
+            Path p = d.shardPath(blobId);
+            try {
+                if (Files.deleteIfExists(p)) {
+                    removed++;
+                    Drive.fsyncDirectory(p.getParent());
+                }
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "removing shard " + p + " of a deleted blob: " + e);
+            }
+        }
+        if (allDrivesOnline() && !exists(blobId)) {
+            for (Drive d : drives) {
+                Path t = d.tombstones().resolve(blobId);
+                try {
+                    if (Files.deleteIfExists(t)) {
+                        Drive.fsyncDirectory(d.tombstones());
+                    }
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "removing tombstone " + t + ": " + e);
+                }
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Every id a heal pass should visit: blobs with a shard anywhere, then tombstoned ids (so
+     * tombstones are cleared once every drive is back).
+     */
+    public void forEachHealable(Consumer<String> action) {
+        forEachBlob(action);
+        TreeSet<String> ids = new TreeSet<>();
+        for (Drive d : drives) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(d.tombstones())) {
+                for (Path entry : entries) {
+                    String name = entry.getFileName().toString();
+                    if (BlobIds.isValid(name)) {
+                        ids.add(name);
+                    }
+                }
+            } catch (NoSuchFileException e) {
+                // Offline drive, or no tombstone ever written there.
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot list " + d.tombstones() + ": " + e);
+            }
+        }
+        ids.forEach(action);
     }
 
     @Override

@@ -19,6 +19,8 @@ public final class ErasureStats {
     final LongAdder scrubbedBlobs = new LongAdder();
     final LongAdder scrubPasses = new LongAdder();
     final LongAdder drivesFormatted = new LongAdder();
+    final LongAdder tombstonesWritten = new LongAdder();
+    final LongAdder deletedLeftoversRemoved = new LongAdder();
 
     /**
      * A point-in-time copy.
@@ -38,16 +40,18 @@ public final class ErasureStats {
      * @param scrubbedBlobs        blobs the scrubber checked
      * @param scrubPasses          completed scrub passes
      * @param drivesFormatted      empty (replacement) drives formatted while running
+     * @param tombstonesWritten    deletes that left tombstones because a drive was away
+     * @param deletedLeftoversRemoved shard files of deleted (tombstoned) blobs removed when their drive came back
      */
     public record Snapshot(long corruptChunks, long missingShards, long stripesReconstructed, long writeShardFailures,
             long writeQuorumFailures, long healsQueued, long healsDropped, long blobsHealed, long shardsRebuilt,
             long unrecoverableBlobs, long danglingRemoved, long scrubbedBytes, long scrubbedBlobs, long scrubPasses,
-            long drivesFormatted) {}
+            long drivesFormatted, long tombstonesWritten, long deletedLeftoversRemoved) {}
 
     public Snapshot snapshot() {
         return new Snapshot(corruptChunks.sum(), missingShards.sum(), stripesReconstructed.sum(), writeShardFailures.sum(),
                 writeQuorumFailures.sum(), healsQueued.sum(), healsDropped.sum(), blobsHealed.sum(), shardsRebuilt.sum(),
                 unrecoverableBlobs.sum(), danglingRemoved.sum(), scrubbedBytes.sum(), scrubbedBlobs.sum(), scrubPasses.sum(),
-                drivesFormatted.sum());
+                drivesFormatted.sum(), tombstonesWritten.sum(), deletedLeftoversRemoved.sum());
     }
 }

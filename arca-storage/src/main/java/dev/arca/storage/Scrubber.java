@@ -74,7 +74,7 @@ public final class Scrubber implements AutoCloseable {
                     }
                     online = nowOnline;
                     if (formattedSoFar > refilled || returned) {
-                        HealJob.Summary s = HealJob.run(store, store::forEachBlob, false, RateLimiter.UNLIMITED, p -> {}, () -> closed);
+                        HealJob.Summary s = HealJob.run(store, store::forEachHealable, false, RateLimiter.UNLIMITED, p -> {}, () -> closed);
                         LOG.log(System.Logger.Level.WARNING, "refilled " + (formattedSoFar - refilled) + " replacement drives"
                                 + (formatted.isEmpty() ? "" : " " + formatted) + (returned ? " and drives back online" : "") + ": " + s);
                         refilled = formattedSoFar;
@@ -83,7 +83,7 @@ public final class Scrubber implements AutoCloseable {
                 if (settings.bytesPerSecond() > 0 && now - nextScrub >= 0) {
                     nextScrub = now + settings.interval().toNanos();
                     RateLimiter limiter = RateLimiter.perSecond(settings.bytesPerSecond());
-                    HealJob.Summary s = HealJob.run(store, store::forEachBlob, true, limiter, p -> {}, () -> closed);
+                    HealJob.Summary s = HealJob.run(store, store::forEachHealable, true, limiter, p -> {}, () -> closed);
                     store.stats.scrubPasses.increment();
                     store.stats.scrubbedBytes.add(s.bytesVerified());
                     store.stats.scrubbedBlobs.add(s.scanned());

@@ -42,6 +42,14 @@ final class ShardHealer {
 
     private static HealReport heal(ErasureBlobStore store, ShardSet set, boolean deep, RateLimiter limiter) {
         String id = set.blobId;
+        if (store.hasTombstone(id)) {
+            // Deleted while a drive was away: whatever shards exist are leftovers, never to be rebuilt.
+            set.close();
+            int removed = store.clearTombstoned(id);
+            store.stats.deletedLeftoversRemoved.add(removed);
+            return removed == 0 ? HealReport.of(id, HealReport.Outcome.NOT_FOUND, "deleted (tombstone)")
+                    : HealReport.of(id, HealReport.Outcome.DANGLING_REMOVED, removed + " shards of a deleted blob removed");
+        }
         if (set.filesFound == 0) {
             return HealReport.of(id, HealReport.Outcome.NOT_FOUND, "no shard files");
         }
