@@ -652,7 +652,10 @@ public final class ErasureBlobStore implements BlobStore {
 
     void reportWriteFailure(Drive drive, String blobId, IOException e) {
         stats.writeShardFailures.increment();
-        LOG.log(System.Logger.Level.WARNING, "writing a shard of blob " + blobId + " to " + drive + " failed: " + e);
+        // A drive known to be offline fails every write: its state is reported, not each write.
+        if (stateOf(drive.slot, false) != Drive.State.OFFLINE) {
+            LOG.log(System.Logger.Level.WARNING, "writing a shard of blob " + blobId + " to " + drive + " failed: " + e);
+        }
     }
 
     /** A read found a bad chunk: count it and queue a heal (unless the drive is known to be gone). */

@@ -158,8 +158,9 @@ final class ErasureBlobWriter implements BlobWriter {
         done = true;
         boolean published = false;
         int durable;
+        List<Integer> live = liveShards();
         try {
-            durable = store.publish(blobId, drives, temps, liveShards(), store.writeQuorum(k, n));
+            durable = store.publish(blobId, drives, temps, live, store.writeQuorum(k, n));
             published = true;
         } finally {
             if (!published) {
@@ -167,8 +168,13 @@ final class ErasureBlobWriter implements BlobWriter {
             }
             release();
         }
-        // Only now: while the id counted as being written, the healer would skip it.
-        if (durable < n) {
+        // Only now: while the id counted as being written, the healer would skip it. A shard lost to a
+        // drive that is offline waits for the drive's return (its refill pass); healing now cannot help.
+        boolean healable = durable < live.size();
+        for (int s = 0; s < n && !healable; s++) {
+            healable = !live.contains(s) && store.stateOf(drives[s].slot, false) == Drive.State.ONLINE;
+        }
+        if (durable < n && healable) {
             store.requestHeal(blobId, (n - durable) + " shards could not be written");
         }
     }
