@@ -154,6 +154,26 @@ final class ErasureDriveLossTest {
     }
 
     @Test
+    void losingMoreThanParityDrivesFailsReadsWithServiceUnavailableBeforeAnyByte() {
+        long seed = S3Assert.seed(ErasureDriveLossTest.class);
+        Random random = new Random(seed);
+        try (ArcaTestServer server = ArcaTestServer.start(dir.resolve("data"), "--scrub-rate", "0");
+                S3Client s3 = ErasureDrives.client(server)) {
+            s3.createBucket(b -> b.bucket(BUCKET));
+            byte[] data = S3Assert.randomBytes(random, 2 * MIB + 7);
+            ErasureDrives.put(s3, BUCKET, "k", data);
+            List<Integer> drives = new ArrayList<>(List.of(1, 2, 3, 4));
+            Collections.shuffle(drives, random);
+            drives.subList(0, 3).forEach(d -> ErasureDrives.remove(ErasureDrives.drive(server, d)));
+            // One shard of 2+2 left: the read quorum (k = 2) is gone, maybe for a while: 503, not a 200 cut short.
+            S3Assert.assertS3Error(() -> ErasureDrives.get(s3, BUCKET, "k"), 503, "ServiceUnavailable");
+            S3Assert.assertS3Error(() -> ErasureDrives.getRange(s3, BUCKET, "k", 5, 99), 503, "ServiceUnavailable");
+            // Metadata is not on the drives: HEAD still answers.
+            assertThat(s3.headObject(b -> b.bucket(BUCKET).key("k")).contentLength()).isEqualTo(data.length);
+        }
+    }
+
+    @Test
     void oneDriveRoundTripsWithChecksumsOnly() {
         long seed = S3Assert.seed(ErasureDriveLossTest.class);
         Random random = new Random(seed);

@@ -12,6 +12,7 @@ import dev.arca.storage.NoSuchBlobException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,12 +58,32 @@ final class DataReader {
                     leases.release(ids);
                     return Optional.empty();
                 }
-                return Optional.of(new SegmentStream(segments, ids));
+                SegmentStream stream = new SegmentStream(segments, ids);
+                // Open the first blob now, while the response can still be an error: a blob that
+                // cannot be read (too few drives, damage) fails the request instead of a 200 cut short.
+                try {
+                    stream.openFirst();
+                } catch (IOException e) {
+                    closeQuietly(stream);
+                    throw new UncheckedIOException(e.getMessage(), e);
+                } catch (RuntimeException e) {
+                    closeQuietly(stream);
+                    throw e;
+                }
+                return Optional.of(stream);
             }
         }
     }
 
     private record Segment(String blobId, long offset, long length) {}
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // Releasing leases and readers; nothing was returned to the caller.
+        }
+    }
 
     private static List<Segment> segments(List<BlobSpan> spans, long first, long length) {
         List<Segment> out = new ArrayList<>();
@@ -121,6 +142,12 @@ final class DataReader {
                     return n;
                 }
                 closeCurrent();
+            }
+        }
+
+        void openFirst() throws IOException {
+            if (index < 0 && !advance()) {
+                index = segments.size();
             }
         }
 

@@ -45,7 +45,8 @@ import java.util.function.Consumer;
  *
  * <p>Errors as in {@link BlobStore}; in addition a write below quorum throws {@link StoreException}
  * with {@link FailureKind#SERVICE_UNAVAILABLE}, and a blob with fewer than k readable shards fails
- * to open with an {@link UncheckedIOException} whose cause is a {@link BlobCorruptException}.
+ * to open: with SERVICE_UNAVAILABLE while some drive is offline (its shards may come back), else
+ * with an {@link UncheckedIOException} whose cause is a {@link BlobCorruptException}.
  * Thread-safe.
  */
 public final class ErasureBlobStore implements BlobStore {
@@ -267,6 +268,14 @@ public final class ErasureBlobStore implements BlobStore {
                     set.layout == null ? "" : " of the %d needed".formatted(set.layout.dataShards()), set.problems));
             if (set.unsupported) {
                 throw new UncheckedIOException(new UnsupportedBlobFormatException(cause.getMessage()));
+            }
+            for (Drive d : drives) {
+                if (stateOf(d.slot, true) != Drive.State.ONLINE) {
+                    // Shards may be on the drives that are away: a matter of availability, maybe temporary.
+                    LOG.log(System.Logger.Level.WARNING, "read of blob " + blobId + " lacks its read quorum: " + cause.getMessage());
+                    throw StoreException.of(FailureKind.SERVICE_UNAVAILABLE,
+                            "Not enough drives are available to read the object; try again later.");
+                }
             }
             stats.unrecoverableBlobs.increment();
             throw new UncheckedIOException(cause.getMessage(), cause);
