@@ -32,7 +32,8 @@ final class AdminApiTest {
     /** Counters the storage report must carry. */
     static final List<String> STATS = List.of("corruptChunks", "missingShards", "stripesReconstructed", "writeShardFailures",
             "writeQuorumFailures", "healsQueued", "healsDropped", "blobsHealed", "shardsRebuilt", "unrecoverableBlobs",
-            "danglingRemoved", "scrubbedBytes", "scrubbedBlobs", "scrubPasses", "drivesFormatted");
+            "danglingRemoved", "scrubbedBytes", "scrubbedBlobs", "scrubPasses", "drivesFormatted", "tombstonesWritten",
+            "deletedLeftoversRemoved");
 
     @BeforeAll
     static void start() {

@@ -14,6 +14,7 @@ import dev.arca.meta.MetadataStore;
 import dev.arca.meta.ObjectData;
 import dev.arca.storage.BlobStore;
 import dev.arca.storage.BlobWriter;
+import dev.arca.storage.Redundancy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -61,9 +62,10 @@ final class DataWriter {
      *
      * @param maxSize     largest allowed body (EntityTooLarge beyond)
      * @param allowInline whether a small body may be stored inline
+     * @param redundancy  the parity a blob-backed body gets (its storage class)
      */
     Written write(InputStream body, long declaredLength, long maxSize, ChecksumInput checksum, String contentMd5,
-            boolean allowInline) {
+            boolean allowInline, Redundancy redundancy) {
         if (declaredLength > maxSize) {
             throw tooLarge(declaredLength, maxSize);
         }
@@ -82,7 +84,7 @@ final class DataWriter {
         String blobId = ids.blobId();
         meta.submit(new Command.AddIntent(blobId, clock.millis()));
         boolean committed = false;
-        try (BlobWriter writer = blobs.create(blobId)) {
+        try (BlobWriter writer = blobs.create(blobId, redundancy)) {
             digester.update(head, 0, headLength);
             writer.write(head, 0, headLength);
             long size = headLength;

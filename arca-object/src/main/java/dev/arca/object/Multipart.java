@@ -101,7 +101,8 @@ public final class Multipart {
         checkPartNumber(partNumber);
         UploadRecord upload = requireUpload(bucket, key, uploadId);
         ChecksumInput input = partChecksum(upload, checksum);
-        DataWriter.Written w = writer.write(body, declaredLength, Limits.MAX_PART_SIZE, input, contentMd5, false);
+        DataWriter.Written w = writer.write(body, declaredLength, Limits.MAX_PART_SIZE, input, contentMd5, false,
+                StorageClasses.redundancy(upload.attributes()));
         return record(bucket, key, upload, partNumber, w);
     }
 
@@ -136,7 +137,8 @@ public final class Multipart {
             }
             DataWriter.Written w;
             try (InputStream in = body.get()) {
-                w = writer.write(in, length, Limits.MAX_PART_SIZE, partChecksum(upload, ChecksumInput.NONE), null, false);
+                w = writer.write(in, length, Limits.MAX_PART_SIZE, partChecksum(upload, ChecksumInput.NONE), null, false,
+                        StorageClasses.redundancy(upload.attributes()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

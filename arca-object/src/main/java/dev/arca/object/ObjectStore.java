@@ -60,7 +60,7 @@ public final class ObjectStore {
         requireBucket(bucket);
         precheck(bucket, key, options.precondition());
         DataWriter.Written w = writer.write(body, options.declaredLength(), Limits.MAX_PUT_OBJECT_SIZE,
-                options.checksum(), options.contentMd5(), true);
+                options.checksum(), options.contentMd5(), true, StorageClasses.redundancy(options.attributes()));
         StoredChecksum checksum = w.algorithm() == null ? null
                 : new StoredChecksum(w.algorithm(), ChecksumType.FULL_OBJECT, w.checksumBase64());
         long now = clock.millis();
@@ -248,7 +248,7 @@ public final class ObjectStore {
             DataWriter.Written w;
             try (InputStream in = body.get()) {
                 w = writer.write(in, src.size(), Limits.MAX_PUT_OBJECT_SIZE,
-                        new ChecksumInput(algorithm, () -> null), null, true);
+                        new ChecksumInput(algorithm, () -> null), null, true, StorageClasses.redundancy(options.attributes()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -258,6 +258,8 @@ public final class ObjectStore {
             }
             ObjectAttributes attributes = options.replaceMetadata()
                     ? options.attributes() : new ObjectAttributes(src.attributes().headers(), src.attributes().userMetadata(), Map.of());
+            // The copy's storage class is the request's (STANDARD if none), whatever the metadata directive.
+            attributes = withStorageClass(attributes, StorageClasses.of(options.attributes()));
             attributes = attributes.withTags(options.replaceTags() ? options.tags() : src.attributes().tags());
             StoredChecksum checksum = w.algorithm() == null ? null
                     : new StoredChecksum(w.algorithm(), ChecksumType.FULL_OBJECT, w.checksumBase64());
@@ -268,6 +270,15 @@ public final class ObjectStore {
             return new WriteResult(record.etag(), checksum, record.size(), record.versionId(), now);
         }
         throw StoreException.of(FailureKind.SLOW_DOWN, "The copy source is being replaced too often to copy it; retry.");
+    }
+
+    private static ObjectAttributes withStorageClass(ObjectAttributes a, String storageClass) {
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(a.headers());
+        headers.remove(StorageClasses.HEADER);
+        if (!storageClass.equals(StorageClasses.STANDARD)) {
+            headers.put(StorageClasses.HEADER, storageClass);
+        }
+        return new ObjectAttributes(headers, a.userMetadata(), a.tags());
     }
 
     public Map<String, String> getTags(BucketName bucket, ObjectKey key) {

@@ -7,6 +7,7 @@ import dev.arca.meta.BucketRecord;
 import dev.arca.meta.ListQuery;
 import dev.arca.meta.ObjectListing;
 import dev.arca.meta.ObjectRecord;
+import dev.arca.object.StorageClasses;
 import dev.arca.object.Buckets;
 import dev.arca.object.ObjectStore;
 import dev.arca.s3.http.Headers;
@@ -163,7 +164,7 @@ final class BucketApi {
             if (owner) {
                 xml.start("Owner").element("ID", o.ownerId()).element("DisplayName", displayName(r, o.ownerId())).end();
             }
-            xml.element("StorageClass", "STANDARD").end();
+            xml.element("StorageClass", StorageClasses.of(o.attributes())).end();
         }
         for (String p : page.commonPrefixes()) {
             xml.start("CommonPrefixes").element("Prefix", enc(p, url)).end();

@@ -11,6 +11,7 @@ import dev.arca.meta.PartRecord;
 import dev.arca.meta.UploadListing;
 import dev.arca.meta.UploadQuery;
 import dev.arca.meta.UploadRecord;
+import dev.arca.object.StorageClasses;
 import dev.arca.object.CompletedPart;
 import dev.arca.object.Multipart;
 import dev.arca.object.PartResult;
@@ -170,7 +171,7 @@ final class MultipartApi {
         }
         xml.start("Initiator").element("ID", u.ownerId()).element("DisplayName", ownerName).end()
                 .start("Owner").element("ID", u.ownerId()).element("DisplayName", ownerName).end()
-                .element("StorageClass", "STANDARD");
+                .element("StorageClass", StorageClasses.of(u.attributes()));
         return Responses.xml(200, xml.end());
     }
 
@@ -205,7 +206,7 @@ final class MultipartApi {
             xml.start("Upload").element("Key", BucketApi.enc(u.key(), url)).element("UploadId", u.uploadId())
                     .start("Initiator").element("ID", u.ownerId()).element("DisplayName", ownerName).end()
                     .start("Owner").element("ID", u.ownerId()).element("DisplayName", ownerName).end()
-                    .element("StorageClass", "STANDARD")
+                    .element("StorageClass", StorageClasses.of(u.attributes()))
                     .element("Initiated", HttpDates.iso(u.initiatedMillis()));
             if (u.checksumAlgorithm() != null) {
                 xml.element("ChecksumAlgorithm", u.checksumAlgorithm().awsName());

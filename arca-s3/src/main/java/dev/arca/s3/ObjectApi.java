@@ -11,6 +11,7 @@ import dev.arca.meta.ObjectRecord;
 import dev.arca.meta.PartSummary;
 import dev.arca.meta.StoredChecksum;
 import dev.arca.meta.WritePrecondition;
+import dev.arca.object.StorageClasses;
 import dev.arca.object.CopyOptions;
 import dev.arca.object.CopySource;
 import dev.arca.object.ObjectRead;
@@ -135,6 +136,9 @@ final class ObjectApi {
             if (!name.equals("content-type") && stored.containsKey(name)) {
                 out.set(name, stored.get(name));
             }
+        }
+        if (stored.containsKey(StorageClasses.HEADER)) {
+            out.set(StorageClasses.HEADER, stored.get(StorageClasses.HEADER));
         }
         for (Map.Entry<String, String> m : record.attributes().userMetadata().entrySet()) {
             out.set("x-amz-meta-" + m.getKey(), m.getValue());

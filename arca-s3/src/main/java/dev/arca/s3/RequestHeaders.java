@@ -8,6 +8,7 @@ import dev.arca.core.checksum.ChecksumAlgorithm;
 import dev.arca.core.checksum.Checksums;
 import dev.arca.meta.ObjectAttributes;
 import dev.arca.meta.WritePrecondition;
+import dev.arca.object.StorageClasses;
 import dev.arca.object.ChecksumInput;
 import dev.arca.s3.auth.AuthenticatedRequest;
 import dev.arca.s3.http.Headers;
@@ -27,7 +28,10 @@ final class RequestHeaders {
 
     private RequestHeaders() {}
 
-    /** The attributes a write stores: stored headers, user metadata and (if {@code withTags}) x-amz-tagging. */
+    /**
+     * The attributes a write stores: stored headers, the storage class if not STANDARD, user
+     * metadata and (if {@code withTags}) x-amz-tagging.
+     */
     static ObjectAttributes attributes(Headers h, boolean withTags) {
         Map<String, String> stored = new LinkedHashMap<>();
         for (String name : STORED_HEADERS) {
@@ -42,6 +46,10 @@ final class RequestHeaders {
                 }
             }
             stored.put(name, v);
+        }
+        String storageClass = h.get(StorageClasses.HEADER);
+        if (storageClass != null && storageClass.trim().equals(StorageClasses.REDUCED_REDUNDANCY)) {
+            stored.put(StorageClasses.HEADER, StorageClasses.REDUCED_REDUNDANCY);
         }
         Map<String, String> meta = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : h.asMap().entrySet()) {
@@ -204,8 +212,9 @@ final class RequestHeaders {
                 || h.contains("x-amz-copy-source-server-side-encryption-customer-algorithm")) {
             throw StoreException.of(FailureKind.NOT_IMPLEMENTED, "Server-side encryption is not implemented yet");
         }
-        String storageClass = h.get("x-amz-storage-class");
-        if (storageClass != null && !storageClass.trim().equals("STANDARD")) {
+        String storageClass = h.get(StorageClasses.HEADER);
+        if (storageClass != null && !storageClass.trim().equals(StorageClasses.STANDARD)
+                && !storageClass.trim().equals(StorageClasses.REDUCED_REDUNDANCY)) {
             throw StoreException.of(FailureKind.INVALID_STORAGE_CLASS, "The storage class you specified is not valid");
         }
         String acl = h.get("x-amz-acl");

@@ -130,7 +130,8 @@ public final class ArcaServer implements AutoCloseable {
         };
         List<Path> drives = config.drives().stream().map(p -> config.dataDir().resolve(p).toAbsolutePath()).toList();
         return ErasureBlobStore.open(drives,
-                new ErasureBlobStore.Geometry(config.erasureData(), config.erasureParity(), Limits.BLOB_BLOCK_BYTES), factory, entropy);
+                new ErasureBlobStore.Geometry(config.erasureData(), config.erasureParity(), Limits.BLOB_BLOCK_BYTES),
+                config.erasureParityReduced(), factory, entropy);
     }
 
     /** The erasure-coded blob store (for admin operations: status, heal). */

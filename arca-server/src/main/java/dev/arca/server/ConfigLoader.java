@@ -46,6 +46,7 @@ public final class ConfigLoader {
         d.put("drive-count", Integer.toString(DEFAULT_DRIVE_COUNT));
         d.put("erasure-data", "auto");
         d.put("erasure-parity", "auto");
+        d.put("erasure-parity-rrs", "auto");
         d.put("erasure-coder", "auto");
         d.put("scrub-rate", "32MiB");
         d.put("scrub-interval", "24h");
@@ -182,6 +183,8 @@ public final class ConfigLoader {
             throw bad("erasure-parity", v.get("erasure-parity"), src, "data + parity shards (" + dataShards + "+" + parity
                     + ") to fit on the " + n + " drives");
         }
+        int reducedParity = v.get("erasure-parity-rrs").equals("auto") ? Math.min(1, parity)
+                : intValue("erasure-parity-rrs", v.get("erasure-parity-rrs"), src, 0, parity);
         String coder = v.get("erasure-coder").toLowerCase(Locale.ROOT);
         if (!List.of("auto", "isa-l", "java-vector", "java-scalar").contains(coder)) {
             throw bad("erasure-coder", v.get("erasure-coder"), src, "auto, isa-l, java-vector or java-scalar");
@@ -201,6 +204,7 @@ public final class ConfigLoader {
                 drives,
                 dataShards,
                 parity,
+                reducedParity,
                 coder,
                 bytes("scrub-rate", v.get("scrub-rate"), src),
                 duration("scrub-interval", v.get("scrub-interval"), src),

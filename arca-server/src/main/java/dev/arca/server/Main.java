@@ -71,7 +71,9 @@ public final class Main {
                 + r.abandonedBlobs() + " unfinished writes, " + r.garbageBlobs() + " garbage blobs)");
  var store = server.blobStore();
         out.println("Drives: " + store.driveCount() + " (" + store.geometry().dataShards() + " data + "
-                + store.geometry().parityShards() + " parity shards per stripe, coder " + store.coder().name() + ")"
+                + store.geometry().parityShards() + " parity shards per stripe; REDUCED_REDUNDANCY "
+                + (store.geometry().dataShards() + store.geometry().parityShards() - store.reducedParityShards()) + "+"
+                + store.reducedParityShards() + "; coder " + store.coder().name() + ")"
                 + store.driveStatus().stream().filter(d -> !d.state().equals("online"))
                         .map(d -> "; drive " + d.number() + " " + d.state()).reduce("", String::concat));
         out.println("Root access key: " + server.credentials().accessKey());

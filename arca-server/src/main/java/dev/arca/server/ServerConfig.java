@@ -23,6 +23,7 @@ import java.util.List;
  * @param drives             drive directories, in order (by default {@code dataDir/drive-1..4})
  * @param erasureData        k: data shards per stripe
  * @param erasureParity      m: parity shards per stripe (k + m &le; drives)
+ * @param erasureParityReduced m for objects stored as REDUCED_REDUNDANCY (0 … erasureParity), over the same drives
  * @param erasureCoder       coder implementation: auto, isa-l, java-vector or java-scalar
  * @param scrubRate          bytes per second the background scrubber verifies; 0 turns it off
  * @param scrubInterval      time between the starts of two scrub passes
@@ -43,6 +44,7 @@ public record ServerConfig(
         List<Path> drives,
         int erasureData,
         int erasureParity,
+        int erasureParityReduced,
         String erasureCoder,
         long scrubRate,
         Duration scrubInterval,

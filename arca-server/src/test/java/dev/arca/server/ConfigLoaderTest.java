@@ -55,6 +55,12 @@ class ConfigLoaderTest {
         assertThat(List.of(c.erasureData(), c.erasureParity())).containsExactly(4, 2);
         c = ConfigLoader.load(List.of("--drive-count", "8", "--erasure-data", "5"), Map.of());
         assertThat(List.of(c.erasureData(), c.erasureParity())).containsExactly(5, 3);
+        assertThat(ConfigLoader.load(List.of(), Map.of()).erasureParityReduced()).isEqualTo(1);
+        assertThat(ConfigLoader.load(List.of("--drive-count", "1"), Map.of()).erasureParityReduced()).isZero();
+        assertThat(ConfigLoader.load(List.of("--drive-count", "8", "--erasure-parity-rrs", "2"), Map.of()).erasureParityReduced())
+                .isEqualTo(2);
+        assertThatThrownBy(() -> ConfigLoader.load(List.of("--erasure-parity-rrs", "3"), Map.of()))
+                .hasMessageContaining("erasure-parity-rrs");
         assertThat(ConfigLoader.load(List.of("--scrub-rate", "512KiB"), Map.of()).scrubRate()).isEqualTo(512L * 1024);
         assertThat(ConfigLoader.load(List.of("--scrub-rate", "0"), Map.of()).scrubRate()).isZero();
     }

@@ -25,6 +25,17 @@ public interface BlobStore extends Closeable {
     BlobWriter create(String blobId);
 
     /**
+     * Starts a new blob with the given redundancy. Stores without a choice use their one layout
+     * for {@link Redundancy#STANDARD} and refuse the rest ({@link UnsupportedOperationException}).
+     */
+    default BlobWriter create(String blobId, Redundancy redundancy) {
+        if (redundancy != Redundancy.STANDARD) {
+            throw new UnsupportedOperationException(this + " stores only standard redundancy");
+        }
+        return create(blobId);
+    }
+
+    /**
      * Opens a committed blob. The returned reader stays valid even if the blob is deleted while it
      * is open (reads of an open file continue). Throws {@link NoSuchBlobException} if absent. A file
      * that fails verification on open (header, footer, size) throws an

@@ -100,6 +100,7 @@ public final class ErasureBlobStore implements BlobStore {
     final ErasureStats stats = new ErasureStats();
     private final Drive[] drives;
     private final Geometry geometry;
+    private final int reducedParity;
     private final String deploymentId;
     private final CoderFactory factory;
     private final Map<Long, ErasureCoder> coders = new ConcurrentHashMap<>();
@@ -115,9 +116,10 @@ public final class ErasureBlobStore implements BlobStore {
     private volatile Scrubber scrubber;
     private volatile boolean closed;
 
-    private ErasureBlobStore(Drive[] drives, Geometry geometry, String deploymentId, CoderFactory factory) {
+    private ErasureBlobStore(Drive[] drives, Geometry geometry, int reducedParity, String deploymentId, CoderFactory factory) {
         this.drives = drives;
         this.geometry = geometry;
+        this.reducedParity = reducedParity;
         this.deploymentId = deploymentId;
         this.factory = factory;
         for (int i = 0; i < LOCK_STRIPES; i++) {
@@ -134,7 +136,19 @@ public final class ErasureBlobStore implements BlobStore {
      * replacement drives, and refuse to start with fewer than k drives online.
      */
     public static ErasureBlobStore open(List<Path> drivePaths, Geometry geometry, CoderFactory factory, Entropy entropy) {
+        return open(drivePaths, geometry, Math.min(1, geometry.parityShards()), factory, entropy);
+    }
+
+    /**
+     * As {@link #open(List, Geometry, CoderFactory, Entropy)}, with {@code reducedParity} parity
+     * shards (0 … m) for blobs written with {@link Redundancy#REDUCED}.
+     */
+    public static ErasureBlobStore open(List<Path> drivePaths, Geometry geometry, int reducedParity, CoderFactory factory,
+            Entropy entropy) {
         Objects.requireNonNull(factory, "factory");
+        if (reducedParity < 0 || reducedParity > geometry.parityShards()) {
+            throw new IllegalArgumentException("reduced parity " + reducedParity + " must be from 0 to " + geometry.parityShards());
+        }
         int n = drivePaths.size();
         if (n < 1 || geometry.dataShards() + geometry.parityShards() > n) {
             throw new IllegalArgumentException("%d+%d erasure coding needs at least %d drives, got %d".formatted(
@@ -173,7 +187,7 @@ public final class ErasureBlobStore implements BlobStore {
                 d.format(new Drive.Format(deployment, d.slot, n), true);
             }
         }
-        ErasureBlobStore store = new ErasureBlobStore(drives, geometry, deployment, factory);
+        ErasureBlobStore store = new ErasureBlobStore(drives, geometry, reducedParity, deployment, factory);
         store.formatEmptyDrives();
         int online = 0;
         for (Drive d : drives) {
@@ -189,6 +203,8 @@ public final class ErasureBlobStore implements BlobStore {
                     .formatted(online, n, geometry.dataShards(), geometry.dataShards(), geometry.parityShards()));
         }
         store.coder(geometry.dataShards(), geometry.parityShards());
+        int shards = geometry.dataShards() + geometry.parityShards();
+        store.coder(shards - reducedParity, reducedParity);
         return store;
     }
 
@@ -234,14 +250,24 @@ public final class ErasureBlobStore implements BlobStore {
 
     @Override
     public BlobWriter create(String blobId) {
+        return create(blobId, Redundancy.STANDARD);
+    }
+
+    /** Parity shards of new blobs with reduced redundancy (data shards: the standard k + m minus these). */
+    public int reducedParityShards() {
+        return reducedParity;
+    }
+
+    @Override
+    public BlobWriter create(String blobId, Redundancy redundancy) {
         BlobIds.requireValid(blobId);
         if (!writing.add(blobId)) {
             throw new IllegalStateException("blob " + blobId + " is already being written");
         }
         ErasureBlobWriter writer;
         try {
-            int k = geometry.dataShards();
-            int n = k + geometry.parityShards();
+            int n = geometry.dataShards() + geometry.parityShards();
+            int k = redundancy == Redundancy.REDUCED ? n - reducedParity : geometry.dataShards();
             Drive[] targets = new Drive[n];
             for (int s = 0; s < n; s++) {
                 targets[s] = drives[ShardSet.slotOf(blobId, s, drives.length)];
@@ -533,7 +559,13 @@ public final class ErasureBlobStore implements BlobStore {
 
     StripeBuffers borrowStripeBuffers(int k, int m, int chunk) {
         StripeBuffers b = stripeBufferPool.poll();
-        return b != null && b.fits(k, m, chunk) ? b : new StripeBuffers(k, m, chunk);
+        if (b != null && b.fits(k, m, chunk)) {
+            return b;
+        }
+        if (b != null) {
+            stripeBufferPool.offer(b);
+        }
+        return new StripeBuffers(k, m, chunk);
     }
 
     void returnStripeBuffers(StripeBuffers b) {
