@@ -36,6 +36,20 @@ public final class ArcaTestServer implements AutoCloseable {
         return new ArcaTestServer(ArcaServer.start(config, env), dataDir);
     }
 
+    /**
+     * Starts a server whose object layer (Object Lock retention, lifecycle) reads {@code objectClock}
+     * while request signing keeps the real clock: the test hook
+     * {@code ArcaServer.start(ServerConfig, Map, InstantSource)}.
+     */
+    public static ArcaTestServer start(Path dataDir, java.time.InstantSource objectClock, String... extraFlags) {
+        List<String> flags = new java.util.ArrayList<>(List.of("--data", dataDir.toString(), "--address", "127.0.0.1:0",
+                "--domains", DOMAIN + ",localhost"));
+        flags.addAll(List.of(extraFlags));
+        Map<String, String> env = Map.of("ARCA_ROOT_ACCESS_KEY", ACCESS_KEY, "ARCA_ROOT_SECRET_KEY", SECRET_KEY);
+        ServerConfig config = ConfigLoader.load(flags, env);
+        return new ArcaTestServer(ArcaServer.start(config, env, objectClock), dataDir);
+    }
+
     public int port() {
         return server.address().getPort();
     }

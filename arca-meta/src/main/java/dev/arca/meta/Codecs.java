@@ -6,37 +6,60 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Binary encodings of metadata records, version 1 (see docs/FORMATS.md, "Metadata records").
+ * Binary encodings of metadata records (see docs/FORMATS.md, "Metadata records"): buckets and
+ * objects are at version 2 (versioning and Object Lock fields), the rest at version 1.
  * Each record starts with a tag byte and a version byte and ends with a CRC32C. A decoder accepts
  * every version up to the one it writes; a record from a newer Arca fails loudly.
  */
 final class Codecs {
     private static final byte V1 = 1;
+    private static final byte V2 = 2;
     static final byte BUCKET_TAG = 'b';
     static final byte OBJECT_TAG = 'o';
     static final byte UPLOAD_TAG = 'u';
     static final byte PART_TAG = 'p';
     static final byte MARK_TAG = 'm';
     static final byte DATA_TAG = 'd';
+    static final byte VERSION_STATE_TAG = 'v';
 
     private static final int DATA_INLINE = 1;
     private static final int DATA_BLOBS = 2;
+    private static final int DATA_NONE = 3;
 
     private Codecs() {}
 
     static byte[] encode(BucketRecord b) {
-        return new Encoder(BUCKET_TAG, V1).str(b.name()).str(b.ownerId()).i64(b.createdMillis()).str(b.region()).finish();
+        Encoder e = new Encoder(BUCKET_TAG, V2).str(b.name()).str(b.ownerId()).i64(b.createdMillis()).str(b.region())
+                .u8(b.versioning().ordinal()).bool(b.objectLockEnabled()).bool(b.defaultRetention() != null);
+        if (b.defaultRetention() != null) {
+            e.u8(b.defaultRetention().mode().ordinal()).varint(b.defaultRetention().days()).varint(b.defaultRetention().years());
+        }
+        return e.finish();
     }
 
     static BucketRecord decodeBucket(byte[] raw) {
-        Decoder d = new Decoder(raw, BUCKET_TAG, V1);
+        Decoder d = new Decoder(raw, BUCKET_TAG, V2);
         BucketRecord b = new BucketRecord(d.str(), d.str(), d.i64(), d.str());
+        if (d.version() >= V2) {
+            Versioning versioning = enumAt(Versioning.values(), d.u8());
+            boolean lock = d.bool();
+            DefaultRetention retention = d.bool()
+                    ? new DefaultRetention(enumAt(RetentionMode.values(), d.u8()), d.varint32(), d.varint32()) : null;
+            b = new BucketRecord(b.name(), b.ownerId(), b.createdMillis(), b.region(), versioning, lock, retention);
+        }
         d.done();
         return b;
     }
 
+    private static <E> E enumAt(E[] values, int ordinal) {
+        if (ordinal >= values.length) {
+            throw new MetadataCorruptException("unknown enum ordinal " + ordinal);
+        }
+        return values[ordinal];
+    }
+
     static byte[] encode(ObjectRecord o) {
-        Encoder e = new Encoder(OBJECT_TAG, V1)
+        Encoder e = new Encoder(OBJECT_TAG, V2)
                 .str(o.versionId()).varint(o.size()).str(o.etag()).i64(o.lastModifiedMillis()).str(o.ownerId());
         attributes(e, o.attributes());
         checksum(e, o.checksum());
@@ -46,6 +69,7 @@ final class Codecs {
         }
         switch (o.data()) {
             case ObjectData.Inline(String dataId, long length) -> e.u8(DATA_INLINE).str(dataId).varint(length);
+            case ObjectData.None ignored -> e.u8(DATA_NONE);
             case ObjectData.Blobs(List<BlobSpan> spans) -> {
                 e.u8(DATA_BLOBS).varint(spans.size());
                 for (BlobSpan s : spans) {
@@ -53,11 +77,32 @@ final class Codecs {
                 }
             }
         }
+        e.varint(o.seq()).bool(o.deleteMarker()).bool(o.retention() != null);
+        if (o.retention() != null) {
+            e.u8(o.retention().mode().ordinal()).i64(o.retention().retainUntilMillis());
+        }
+        e.bool(o.legalHold());
         return e.finish();
     }
 
+    /** The versioning state kept by the machine: the last version sequence number and the lock clock's high-water mark. */
+    record VersionState(long lastSeq, long highWaterMillis) {
+        static final VersionState INITIAL = new VersionState(0, 0);
+    }
+
+    static byte[] encode(VersionState v) {
+        return new Encoder(VERSION_STATE_TAG, V1).varint(v.lastSeq()).i64(v.highWaterMillis()).finish();
+    }
+
+    static VersionState decodeVersionState(byte[] raw) {
+        Decoder d = new Decoder(raw, VERSION_STATE_TAG, V1);
+        VersionState v = new VersionState(d.varint(), d.i64());
+        d.done();
+        return v;
+    }
+
     static ObjectRecord decodeObject(byte[] raw) {
-        Decoder d = new Decoder(raw, OBJECT_TAG, V1);
+        Decoder d = new Decoder(raw, OBJECT_TAG, V2);
         String versionId = d.str();
         long size = d.varint();
         String etag = d.str();
@@ -80,10 +125,24 @@ final class Codecs {
                 }
                 yield new ObjectData.Blobs(spans);
             }
+            case DATA_NONE -> new ObjectData.None();
             default -> throw new MetadataCorruptException("unknown object data kind");
         };
+        long seq = 0;
+        boolean deleteMarker = false;
+        Retention retention = null;
+        boolean legalHold = false;
+        if (d.version() >= V2) {
+            seq = d.varint();
+            deleteMarker = d.bool();
+            if (d.bool()) {
+                retention = new Retention(enumAt(RetentionMode.values(), d.u8()), d.i64());
+            }
+            legalHold = d.bool();
+        }
         d.done();
-        return new ObjectRecord(versionId, size, etag, modified, owner, attributes, checksum, parts, data);
+        return new ObjectRecord(versionId, size, etag, modified, owner, attributes, checksum, parts, data,
+                seq, deleteMarker, retention, legalHold);
     }
 
     static byte[] encode(UploadRecord u) {

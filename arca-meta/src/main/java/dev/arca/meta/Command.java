@@ -30,11 +30,61 @@ public sealed interface Command {
     record PutObject(String bucket, String key, ObjectRecord record, byte[] inlineBytes,
             WritePrecondition precondition, List<String> intents, long nowMillis) implements Command {}
 
-    /** Deletes objects if present (absent keys succeed, as in S3); their data becomes garbage. */
-    record DeleteObjects(String bucket, List<String> keys, WritePrecondition precondition, long nowMillis) implements Command {}
+    /**
+     * Deletes, each target on its own: a target without a version id deletes the current object as
+     * the bucket's versioning state says (removes it, or adds a delete marker); one with a version
+     * id removes that version for good, unless Object Lock protects it. Absent keys and versions
+     * succeed, as in S3. Each target's outcome is reported in {@link Outcome#deletes()}; one
+     * failing target changes nothing for it and does not stop the others. Removed data becomes garbage.
+     *
+     * @param precondition     checked against each target's current object
+     * @param bypassGovernance the caller may and asked to bypass GOVERNANCE retention
+     */
+    record DeleteObjects(String bucket, List<DeleteTarget> targets, WritePrecondition precondition,
+            boolean bypassGovernance, long nowMillis) implements Command {}
 
-    /** Replaces an existing object's tag set (empty map removes all tags). */
-    record PutTags(String bucket, String key, Map<String, String> tags) implements Command {}
+    /**
+     * One key to delete: {@code versionId} null for the current object; {@code ifCurrentVersionId}
+     * (only without versionId), when not null, makes the target a no-op unless that version is still
+     * the current object (lifecycle expiry must not hide a newer write); {@code expectedSeq}, when
+     * not 0, makes the target a no-op unless the version it names (the current object without a
+     * version id) has that sequence number — which, unlike ids, tells successive "null" versions apart.
+     */
+    record DeleteTarget(String key, String versionId, String ifCurrentVersionId, long expectedSeq) {
+        public DeleteTarget(String key, String versionId, String ifCurrentVersionId) {
+            this(key, versionId, ifCurrentVersionId, 0);
+        }
+
+        public static DeleteTarget current(String key) {
+            return new DeleteTarget(key, null, null, 0);
+        }
+    }
+
+    /** Replaces a version's tag set (empty map removes all tags); versionId null for the current object. */
+    record PutTags(String bucket, String key, String versionId, Map<String, String> tags) implements Command {}
+
+    /** PutBucketVersioning; a bucket with Object Lock cannot be suspended. */
+    record SetVersioning(String bucket, Versioning versioning) implements Command {}
+
+    /**
+     * Enables Object Lock (needs versioning enabled, or the bucket already lock-enabled) and sets the
+     * default retention for new versions (null for none).
+     */
+    record SetObjectLock(String bucket, DefaultRetention defaultRetention) implements Command {}
+
+    /**
+     * PutObjectRetention on a version (versionId null: the current object). {@code retention} null
+     * removes it. Extending is always allowed; shortening, weakening or removing an active retention
+     * is refused for COMPLIANCE and allowed for GOVERNANCE only with {@code bypassGovernance}.
+     */
+    record PutRetention(String bucket, String key, String versionId, Retention retention, boolean bypassGovernance,
+            long nowMillis) implements Command {}
+
+    /** PutObjectLegalHold on a version (versionId null: the current object). */
+    record PutLegalHold(String bucket, String key, String versionId, boolean on) implements Command {}
+
+    /** Stores (or with null value removes) a bucket sub-resource document, such as its lifecycle configuration. */
+    record PutBucketConfig(String bucket, String name, byte[] value) implements Command {}
 
     record CreateUpload(UploadRecord upload) implements Command {}
 

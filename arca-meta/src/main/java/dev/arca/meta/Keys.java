@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>
  *   B name                          bucket
- *   O bucket \0 key                 object (current version)
+ *   O bucket \0 key                 current version of an object (absent if the newest is a delete marker)
+ *   V bucket \0 key \0 ~seq(u64be)  every version and delete marker, newest first within a key
+ *   N bucket \0 key                 sequence number of the key's "null" version, if it has one
+ *   C bucket \0 name                bucket sub-resource document (lifecycle, ...)
  *   U bucket \0 key \0 uploadId     multipart upload (uploadIds sort by initiation time)
  *   P uploadId \0 partNumber(u32be) part of an upload
  *   I blobId                        intent: a blob being written, not yet referenced
@@ -28,6 +31,11 @@ final class Keys {
     static final byte GARBAGE = 'G';
     static final byte DATA = 'D';
     static final byte SYSTEM = 'S';
+    static final byte VERSION = 'V';
+    static final byte NULL_INDEX = 'N';
+    static final byte CONFIG = 'C';
+    /** Length of the inverted sequence number that ends a version key. */
+    static final int SEQ_BYTES = 8;
     private static final byte SEP = 0;
 
     private Keys() {}
@@ -65,6 +73,52 @@ final class Keys {
             end--;
         }
         return new String(kvKey, prefixLength, end - prefixLength, StandardCharsets.UTF_8);
+    }
+
+    /** Prefix of all version keys in a bucket. */
+    static byte[] versionPrefix(String bucket) {
+        return Bytes.concat(tag(VERSION), utf8(bucket), new byte[] {SEP});
+    }
+
+    /** Prefix of all versions of one key. */
+    static byte[] versionsOf(String bucket, String key) {
+        return Bytes.concat(versionPrefix(bucket), utf8(key), new byte[] {SEP});
+    }
+
+    /** A version's key: the sequence number is inverted so a key's versions sort newest first. */
+    static byte[] version(String bucket, String key, long seq) {
+        long inv = ~seq;
+        byte[] s = new byte[SEQ_BYTES];
+        for (int i = 0; i < SEQ_BYTES; i++) {
+            s[i] = (byte) (inv >>> (8 * (SEQ_BYTES - 1 - i)));
+        }
+        return Bytes.concat(versionsOf(bucket, key), s);
+    }
+
+    /** The object key part of a version entry's KV key (between the prefix and the separator before the seq). */
+    static String versionKeyOf(byte[] kvKey, int prefixLength) {
+        return new String(kvKey, prefixLength, kvKey.length - prefixLength - SEQ_BYTES - 1, StandardCharsets.UTF_8);
+    }
+
+    /** The sequence number at the end of a version entry's KV key. */
+    static long seqOf(byte[] kvKey) {
+        long inv = 0;
+        for (int i = kvKey.length - SEQ_BYTES; i < kvKey.length; i++) {
+            inv = (inv << 8) | (kvKey[i] & 0xFF);
+        }
+        return ~inv;
+    }
+
+    static byte[] nullIndex(String bucket, String key) {
+        return Bytes.concat(tag(NULL_INDEX), utf8(bucket), new byte[] {SEP}, utf8(key));
+    }
+
+    static byte[] config(String bucket, String name) {
+        return Bytes.concat(tag(CONFIG), utf8(bucket), new byte[] {SEP}, utf8(name));
+    }
+
+    static byte[] configPrefix(String bucket) {
+        return Bytes.concat(tag(CONFIG), utf8(bucket), new byte[] {SEP});
     }
 
     static byte[] uploadPrefix(String bucket) {

@@ -32,7 +32,9 @@ public final class KvMetadataStore implements MetadataStore {
     /** How long a submitter waits for room in a full queue. */
     static final long QUEUE_WAIT_SECONDS = 10;
     /** The key-space format this code writes; see docs/FORMATS.md. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
+    /** Objects upgraded per batch when a version-1 store is opened. */
+    static final int UPGRADE_BATCH = 10_000;
     private static final String FORMAT_KEY = "format";
 
     private final Kv kv;
@@ -44,7 +46,7 @@ public final class KvMetadataStore implements MetadataStore {
     private final ReentrantReadWriteLock admission = new ReentrantReadWriteLock();
     private final Thread applier;
 
-    private record Pending(Command command, CompletableFuture<List<String>> result) {}
+    private record Pending(Command command, CompletableFuture<Outcome> result) {}
 
     private static final Pending STOP = new Pending(null, null);
 
@@ -73,14 +75,55 @@ public final class KvMetadataStore implements MetadataStore {
             return;
         }
         long version = Codecs.decodeMark(stored);
+        if (version == 1) {
+            upgradeFromVersion1();
+            return;
+        }
         if (version != FORMAT_VERSION) {
             throw new MetadataCorruptException("metadata format version " + version
                     + " is not supported by this Arca (which reads version " + FORMAT_VERSION + ")");
         }
     }
 
+    /**
+     * Format 1 had no versions: every object becomes its key's "null" version (version entry, null
+     * index, sequence number in key order). Batches are not synced until the last, which also
+     * flips the format record; a crash before that reruns the upgrade, which writes the same
+     * entries again (sequence numbers follow the unchanged key order), so it is idempotent.
+     */
+    private void upgradeFromVersion1() {
+        long seq = 0;
+        KvBatch batch = new KvBatch();
+        int inBatch = 0;
+        byte[] objects = Keys.tag(Keys.OBJECT);
+        try (KvCursor cursor = kv.scan(objects, Bytes.prefixEnd(objects))) {
+            while (cursor.next()) {
+                byte[] objectKey = cursor.key();
+                int sep = 1;
+                while (objectKey[sep] != 0) {
+                    sep++;
+                }
+                String bucket = new String(objectKey, 1, sep - 1, java.nio.charset.StandardCharsets.UTF_8);
+                String key = Keys.objectKeyOf(objectKey, sep + 1);
+                ObjectRecord r = Codecs.decodeObject(cursor.value()).withVersion(VersionIds.NULL, ++seq);
+                byte[] encoded = Codecs.encode(r);
+                batch.put(objectKey, encoded);
+                batch.put(Keys.version(bucket, key, seq), encoded);
+                batch.put(Keys.nullIndex(bucket, key), Codecs.encodeMark(seq));
+                if (++inBatch == UPGRADE_BATCH) {
+                    kv.write(batch, false);
+                    batch = new KvBatch();
+                    inBatch = 0;
+                }
+            }
+        }
+        batch.put(Keys.system(MetaMachine.VERSION_STATE), Codecs.encode(new Codecs.VersionState(seq, 0)));
+        batch.put(Keys.system(FORMAT_KEY), Codecs.encodeMark(FORMAT_VERSION));
+        kv.write(batch, true);
+    }
+
     @Override
-    public List<String> submit(Command command) {
+    public Outcome execute(Command command) {
         Pending pending = new Pending(command, new CompletableFuture<>());
         try {
             admission.readLock().lock();
@@ -128,11 +171,11 @@ public final class KvMetadataStore implements MetadataStore {
     private void applyGroup(List<Pending> group) {
         KvOverlay overlay = new KvOverlay(kv);
         List<Pending> applied = new ArrayList<>(group.size());
-        List<List<String>> results = new ArrayList<>(group.size());
+        List<Outcome> results = new ArrayList<>(group.size());
         for (Pending p : group) {
             KvOverlay attempt = new KvOverlay(overlay);
             try {
-                MetaMachine.Applied outcome = machine.apply(attempt, p.command());
+                Outcome outcome = machine.apply(attempt, p.command());
                 for (KvOp op : attempt.toBatch().ops()) {
                     switch (op) {
                         case KvOp.Put(byte[] key, byte[] value) -> overlay.put(key, value);
@@ -140,7 +183,7 @@ public final class KvMetadataStore implements MetadataStore {
                     }
                 }
                 applied.add(p);
-                results.add(outcome.garbage());
+                results.add(outcome);
             } catch (RuntimeException e) {
                 p.result().completeExceptionally(e);
             }
@@ -187,6 +230,51 @@ public final class KvMetadataStore implements MetadataStore {
     }
 
     @Override
+    public Optional<ObjectRecord> latestVersion(String bucket, String key) {
+        return Optional.ofNullable(MetaMachine.newestVersion(kv, bucket, key));
+    }
+
+    @Override
+    public Optional<ObjectRecord> objectVersion(String bucket, String key, String versionId) {
+        return Optional.ofNullable(MetaMachine.findVersion(kv, bucket, key, versionId));
+    }
+
+    @Override
+    public VersionListing listVersions(String bucket, VersionQuery query) {
+        return Listings.versions(kv, bucket, query);
+    }
+
+    /** Versions read per page by {@link #forEachVersion}. */
+    static final int VERSION_WALK_PAGE = 1000;
+
+    @Override
+    public void forEachVersion(String bucket, String prefix, String afterKey,
+            java.util.function.Predicate<VersionListing.Entry> action) {
+        String keyMarker = afterKey;
+        String versionMarker = null;
+        while (true) {
+            VersionListing page = Listings.versions(kv, bucket,
+                    new VersionQuery(prefix, null, keyMarker, versionMarker, VERSION_WALK_PAGE));
+            for (VersionListing.Entry e : page.versions()) {
+                if (!action.test(e)) {
+                    return;
+                }
+            }
+            if (!page.truncated()) {
+                return;
+            }
+            keyMarker = page.nextKeyMarker();
+            versionMarker = page.nextVersionIdMarker();
+        }
+    }
+
+    @Override
+    public Optional<byte[]> bucketConfig(String bucket, String name) {
+        byte[] raw = kv.get(Keys.config(bucket, name));
+        return raw == null ? Optional.empty() : Optional.of(Codecs.decodeData(raw));
+    }
+
+    @Override
     public Optional<byte[]> inlineData(String dataId) {
         byte[] raw = kv.get(Keys.data(dataId));
         return raw == null ? Optional.empty() : Optional.of(Codecs.decodeData(raw));
@@ -194,8 +282,9 @@ public final class KvMetadataStore implements MetadataStore {
 
     @Override
     public void forEachBlobReference(java.util.function.Consumer<String> action) {
-        byte[] objects = Keys.tag(Keys.OBJECT);
-        try (KvCursor cursor = kv.scan(objects, Bytes.prefixEnd(objects))) {
+        // Every version is in the version table (current objects too).
+        byte[] versions = Keys.tag(Keys.VERSION);
+        try (KvCursor cursor = kv.scan(versions, Bytes.prefixEnd(versions))) {
             while (cursor.next()) {
                 Codecs.decodeObject(cursor.value()).data().blobIds().forEach(action);
             }

@@ -99,6 +99,48 @@ final class Listings {
         return new ObjectListing(objects, prefixes, truncated, last[0]);
     }
 
+    static VersionListing versions(KvReader kv, String bucket, VersionQuery q) {
+        List<VersionListing.Entry> versions = new ArrayList<>();
+        List<String> prefixes = new ArrayList<>();
+        if (q.maxKeys() == 0) {
+            return new VersionListing(versions, prefixes, false, null, null);
+        }
+        byte[] base = Keys.versionPrefix(bucket);
+        byte[] after = null;
+        if (q.keyMarker() != null) {
+            ObjectRecord marked = q.versionIdMarker() == null ? null
+                    : MetaMachine.findVersion(kv, bucket, q.keyMarker(), q.versionIdMarker());
+            after = marked != null
+                    ? Bytes.concat(Keys.version(bucket, q.keyMarker(), marked.seq()), new byte[] {0})
+                    : Bytes.prefixEnd(Keys.versionsOf(bucket, q.keyMarker()));
+        }
+        // A page that resumes inside a key's versions does not start with that key's newest one.
+        String[] previousKey = {q.versionIdMarker() != null ? q.keyMarker() : null};
+        String[] next = {null, null};
+        boolean truncated = walk(kv, base, q.prefix(), q.delimiter(), start(base, q.prefix(), after), q.keyMarker(),
+                q.maxKeys(), kvKey -> Keys.versionKeyOf(kvKey, base.length), new Visitor() {
+                    @Override
+                    public void entry(String name, byte[] value) {
+                        ObjectRecord r = Codecs.decodeObject(value);
+                        versions.add(new VersionListing.Entry(name, r, !name.equals(previousKey[0])));
+                        previousKey[0] = name;
+                        next[0] = name;
+                        next[1] = r.versionId();
+                    }
+
+                    @Override
+                    public void commonPrefix(String prefix) {
+                        prefixes.add(prefix);
+                        previousKey[0] = null;
+                        next[0] = prefix;
+                        next[1] = null;
+                    }
+                });
+        return truncated
+                ? new VersionListing(versions, prefixes, true, next[0], next[1])
+                : new VersionListing(versions, prefixes, false, null, null);
+    }
+
     static UploadListing uploads(KvReader kv, String bucket, UploadQuery q) {
         List<UploadRecord> uploads = new ArrayList<>();
         List<String> prefixes = new ArrayList<>();

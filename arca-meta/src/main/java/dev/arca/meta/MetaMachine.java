@@ -5,7 +5,9 @@ import dev.arca.core.FailureKind;
 import dev.arca.core.StoreException;
 import dev.arca.meta.kv.Bytes;
 import dev.arca.meta.kv.KvCursor;
+import dev.arca.meta.kv.KvOp;
 import dev.arca.meta.kv.KvOverlay;
+import dev.arca.meta.kv.KvReader;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,12 +24,7 @@ final class MetaMachine {
     /** Most part entries a DeleteBucket will clean up in one command. */
     static final int DELETE_BUCKET_MAX_UPLOAD_PARTS = 100_000;
 
-    /** What a successfully applied command did: the blobs that became garbage. */
-    record Applied(List<String> garbage) {
-        static final Applied NOTHING = new Applied(List.of());
-    }
-
-    Applied apply(KvOverlay state, Command command) {
+    Outcome apply(KvOverlay state, Command command) {
         return switch (command) {
             case Command.CreateBucket c -> createBucket(state, c);
             case Command.DeleteBucket c -> deleteBucket(state, c);
@@ -37,13 +34,13 @@ final class MetaMachine {
                     throw new IllegalStateException("duplicate intent " + c.blobId());
                 }
                 state.put(key, Codecs.encodeMark(c.nowMillis()));
-                yield Applied.NOTHING;
+                yield Outcome.NOTHING;
             }
             case Command.DropIntents c -> {
                 for (String id : c.blobIds()) {
                     state.delete(Keys.intent(id));
                 }
-                yield Applied.NOTHING;
+                yield Outcome.NOTHING;
             }
             case Command.PutObject c -> putObject(state, c);
             case Command.DeleteObjects c -> deleteObjects(state, c);
@@ -52,7 +49,7 @@ final class MetaMachine {
                 UploadRecord u = c.upload();
                 requireBucket(state, u.bucket());
                 state.put(Keys.upload(u.bucket(), u.key(), u.uploadId()), Codecs.encode(u));
-                yield Applied.NOTHING;
+                yield Outcome.NOTHING;
             }
             case Command.PutPart c -> putPart(state, c);
             case Command.CompleteUpload c -> completeUpload(state, c);
@@ -60,18 +57,35 @@ final class MetaMachine {
                 requireUpload(state, c.bucket(), c.key(), c.uploadId());
                 List<String> garbage = new ArrayList<>();
                 dropUpload(state, c.bucket(), c.key(), c.uploadId(), Set.of(), garbage, c.nowMillis());
-                yield new Applied(garbage);
+                yield garbage(garbage);
             }
             case Command.ForgetGarbage c -> {
                 for (String id : c.blobIds()) {
                     state.delete(Keys.garbage(id));
                 }
-                yield Applied.NOTHING;
+                yield Outcome.NOTHING;
+            }
+            case Command.SetVersioning c -> setVersioning(state, c);
+            case Command.SetObjectLock c -> setObjectLock(state, c);
+            case Command.PutRetention c -> putRetention(state, c);
+            case Command.PutLegalHold c -> putLegalHold(state, c);
+            case Command.PutBucketConfig c -> {
+                requireBucket(state, c.bucket());
+                if (c.value() == null) {
+                    state.delete(Keys.config(c.bucket(), c.name()));
+                } else {
+                    state.put(Keys.config(c.bucket(), c.name()), Codecs.encodeData(c.value()));
+                }
+                yield Outcome.NOTHING;
             }
         };
     }
 
-    private Applied createBucket(KvOverlay state, Command.CreateBucket c) {
+    private static Outcome garbage(List<String> garbage) {
+        return garbage.isEmpty() ? Outcome.NOTHING : new Outcome(garbage, null, List.of());
+    }
+
+    private Outcome createBucket(KvOverlay state, Command.CreateBucket c) {
         BucketRecord b = c.bucket();
         byte[] existing = state.get(Keys.bucket(b.name()));
         if (existing != null) {
@@ -95,13 +109,16 @@ final class MetaMachine {
             throw StoreException.of(FailureKind.TOO_MANY_BUCKETS, "You have attempted to create more buckets than allowed");
         }
         state.put(Keys.bucket(b.name()), Codecs.encode(b));
-        return Applied.NOTHING;
+        return Outcome.NOTHING;
     }
 
-    private Applied deleteBucket(KvOverlay state, Command.DeleteBucket c) {
+    private Outcome deleteBucket(KvOverlay state, Command.DeleteBucket c) {
         requireBucket(state, c.name());
-        byte[] objects = Keys.objectPrefix(c.name());
-        try (KvCursor cursor = state.scan(objects, Bytes.prefixEnd(objects))) {
+        tick(state, c.nowMillis());
+        // Every version and delete marker counts (as in S3), so a bucket holding a locked version
+        // can never be deleted.
+        byte[] versions = Keys.versionPrefix(c.name());
+        try (KvCursor cursor = state.scan(versions, Bytes.prefixEnd(versions))) {
             if (cursor.next()) {
                 throw new StoreException(new Failure(FailureKind.BUCKET_NOT_EMPTY,
                         "The bucket you tried to delete is not empty", c.name(), Map.of("BucketName", c.name())));
@@ -123,14 +140,22 @@ final class MetaMachine {
                         c.name(), Map.of("BucketName", c.name())));
             }
         }
+        List<byte[]> configs = new ArrayList<>();
+        byte[] configPrefix = Keys.configPrefix(c.name());
+        try (KvCursor cursor = state.scan(configPrefix, Bytes.prefixEnd(configPrefix))) {
+            while (cursor.next()) {
+                configs.add(cursor.key());
+            }
+        }
+        configs.forEach(state::delete);
         state.delete(Keys.bucket(c.name()));
-        return new Applied(garbage);
+        return garbage(garbage);
     }
 
-    private Applied putObject(KvOverlay state, Command.PutObject c) {
-        requireBucket(state, c.bucket());
-        byte[] key = Keys.object(c.bucket(), c.key());
-        ObjectRecord current = decodeObject(state.get(key));
+    private Outcome putObject(KvOverlay state, Command.PutObject c) {
+        BucketRecord b = requireBucket(state, c.bucket());
+        long lockNow = tick(state, c.nowMillis());
+        ObjectRecord current = decodeObject(state.get(Keys.object(c.bucket(), c.key())));
         check(c.precondition(), current, c.bucket(), c.key());
         Set<String> referenced = new HashSet<>(c.record().data().blobIds());
         for (String id : c.intents()) {
@@ -143,44 +168,325 @@ final class MetaMachine {
             }
             state.delete(intent);
         }
+        if (c.record().retention() != null && !c.record().retention().activeAt(lockNow)) {
+            // Judged by the lock clock: a server clock that stepped back cannot make a past date "future".
+            throw StoreException.of(FailureKind.INVALID_ARGUMENT, "The retain until date must be in the future!");
+        }
         List<String> garbage = new ArrayList<>();
-        if (current != null) {
-            release(state, current, garbage, c.nowMillis());
-        }
-        storeObject(state, key, c.record(), c.inlineBytes());
-        return new Applied(garbage);
+        String versionId = commitVersion(state, b, c.key(), c.record(), c.inlineBytes(), lockNow, c.nowMillis(), garbage);
+        return new Outcome(garbage, versionId, List.of());
     }
 
-    private Applied deleteObjects(KvOverlay state, Command.DeleteObjects c) {
-        requireBucket(state, c.bucket());
+    /**
+     * Adds a new version as the key's newest, with the bucket's versioning rules: a fresh version id
+     * when versioning is enabled, else "null", replacing the key's previous null version (which Object
+     * Lock may protect). Applies the bucket's default retention. Returns the version id.
+     */
+    private String commitVersion(KvOverlay state, BucketRecord b, String key, ObjectRecord record, byte[] inlineBytes,
+            long lockNow, long now, List<String> garbage) {
+        if (record.deleteMarker()) {
+            throw new IllegalStateException("delete markers are not written as objects");
+        }
+        if ((record.retention() != null || record.legalHold()) && !b.objectLockEnabled()) {
+            throw StoreException.of(FailureKind.INVALID_REQUEST, "Bucket is missing Object Lock Configuration");
+        }
+        if (b.objectLockEnabled() && record.retention() == null && b.defaultRetention() != null) {
+            record = record.withLock(b.defaultRetention().from(now), record.legalHold());
+        }
+        long seq = nextSeq(state);
+        String versionId = b.versioning() == Versioning.ENABLED ? VersionIds.of(seq) : VersionIds.NULL;
+        if (versionId.equals(VersionIds.NULL)) {
+            ObjectRecord previousNull = nullVersion(state, b.name(), key);
+            if (previousNull != null) {
+                removeVersion(state, b.name(), key, previousNull, lockNow, false, garbage);
+            }
+        }
+        ObjectRecord committed = record.withVersion(versionId, seq);
+        if (committed.data() instanceof ObjectData.Inline(String dataId, long length)) {
+            if (inlineBytes == null || inlineBytes.length != length) {
+                throw new IllegalStateException("inline record without matching bytes");
+            }
+            state.put(Keys.data(dataId), Codecs.encodeData(inlineBytes));
+        } else if (inlineBytes != null) {
+            throw new IllegalStateException("inline bytes for a blob-backed record");
+        }
+        addVersion(state, b.name(), key, committed);
+        return versionId;
+    }
+
+    /** Writes a version as the key's newest: its version entry, the null index and the current-object entry. */
+    private static void addVersion(KvOverlay state, String bucket, String key, ObjectRecord v) {
+        state.put(Keys.version(bucket, key, v.seq()), Codecs.encode(v));
+        if (v.versionId().equals(VersionIds.NULL)) {
+            state.put(Keys.nullIndex(bucket, key), Codecs.encodeMark(v.seq()));
+        }
+        if (v.deleteMarker()) {
+            state.delete(Keys.object(bucket, key));
+        } else {
+            state.put(Keys.object(bucket, key), Codecs.encode(v));
+        }
+    }
+
+    /**
+     * The one way a version leaves the store. Object Lock is asserted here, whatever the caller
+     * checked, so no command can remove a protected version. If the version was the newest, the
+     * next one (unless it is a delete marker) becomes the current object.
+     */
+    private static void removeVersion(KvOverlay state, String bucket, String key, ObjectRecord v, long lockNow,
+            boolean bypassGovernance, List<String> garbage) {
+        if (v.protectedAt(lockNow, bypassGovernance)) {
+            throw new StoreException(new Failure(FailureKind.ACCESS_DENIED,
+                    "Access Denied because object protected by object lock.", "/" + bucket + "/" + key,
+                    Map.of("Key", key, "VersionId", v.versionId())));
+        }
+        ObjectRecord newest = newestVersion(state, bucket, key);
+        state.delete(Keys.version(bucket, key, v.seq()));
+        if (v.versionId().equals(VersionIds.NULL)) {
+            state.delete(Keys.nullIndex(bucket, key));
+        }
+        release(state, v, garbage, lockNow);
+        if (newest != null && newest.seq() == v.seq()) {
+            ObjectRecord next = newestVersion(state, bucket, key);
+            if (next == null || next.deleteMarker()) {
+                state.delete(Keys.object(bucket, key));
+            } else {
+                state.put(Keys.object(bucket, key), Codecs.encode(next));
+            }
+        }
+    }
+
+    static ObjectRecord newestVersion(KvReader state, String bucket, String key) {
+        byte[] prefix = Keys.versionsOf(bucket, key);
+        try (KvCursor cursor = state.scan(prefix, Bytes.prefixEnd(prefix))) {
+            return cursor.next() ? Codecs.decodeObject(cursor.value()) : null;
+        }
+    }
+
+    static ObjectRecord nullVersion(KvReader state, String bucket, String key) {
+        byte[] mark = state.get(Keys.nullIndex(bucket, key));
+        if (mark == null) {
+            return null;
+        }
+        byte[] raw = state.get(Keys.version(bucket, key, Codecs.decodeMark(mark)));
+        if (raw == null) {
+            throw new IllegalStateException("null index of " + bucket + "/" + key + " names a missing version");
+        }
+        return Codecs.decodeObject(raw);
+    }
+
+    /** A version by id ("null" or one Arca issued), or null if there is none. */
+    static ObjectRecord findVersion(KvReader state, String bucket, String key, String versionId) {
+        if (VersionIds.NULL.equals(versionId)) {
+            return nullVersion(state, bucket, key);
+        }
+        java.util.OptionalLong seq = VersionIds.seqOf(versionId);
+        if (seq.isEmpty()) {
+            return null;
+        }
+        byte[] raw = state.get(Keys.version(bucket, key, seq.getAsLong()));
+        if (raw == null) {
+            return null;
+        }
+        ObjectRecord r = Codecs.decodeObject(raw);
+        return r.versionId().equals(versionId) ? r : null;
+    }
+
+    private Outcome deleteObjects(KvOverlay state, Command.DeleteObjects c) {
+        BucketRecord b = requireBucket(state, c.bucket());
+        long lockNow = tick(state, c.nowMillis());
         List<String> garbage = new ArrayList<>();
-        for (String k : c.keys()) {
-            byte[] key = Keys.object(c.bucket(), k);
-            ObjectRecord current = decodeObject(state.get(key));
-            if (!(c.precondition() instanceof WritePrecondition.None)) {
-                check(c.precondition(), current, c.bucket(), k);
+        List<Outcome.DeleteOutcome> outcomes = new ArrayList<>(c.targets().size());
+        for (Command.DeleteTarget t : c.targets()) {
+            // Each target applies alone: a refused one leaves no partial change behind.
+            KvOverlay attempt = new KvOverlay(state);
+            List<String> targetGarbage = new ArrayList<>();
+            try {
+                outcomes.add(deleteOne(attempt, b, t, c, lockNow, targetGarbage));
+            } catch (StoreException e) {
+                outcomes.add(new Outcome.DeleteOutcome(t.key(), t.versionId(), false, null, e.failure()));
+                continue;
             }
-            if (current != null) {
-                release(state, current, garbage, c.nowMillis());
-                state.delete(key);
+            for (KvOp op : attempt.toBatch().ops()) {
+                switch (op) {
+                    case KvOp.Put(byte[] key, byte[] value) -> state.put(key, value);
+                    case KvOp.Delete(byte[] key) -> state.delete(key);
+                }
             }
+            garbage.addAll(targetGarbage);
         }
-        return new Applied(garbage);
+        return new Outcome(garbage, null, outcomes);
     }
 
-    private Applied putTags(KvOverlay state, Command.PutTags c) {
+    private Outcome.DeleteOutcome deleteOne(KvOverlay state, BucketRecord b, Command.DeleteTarget t,
+            Command.DeleteObjects c, long lockNow, List<String> garbage) {
+        String key = t.key();
+        if (t.versionId() != null) {
+            ObjectRecord v = findVersion(state, b.name(), key, t.versionId());
+            if (v == null || (t.expectedSeq() != 0 && v.seq() != t.expectedSeq())) {
+                return new Outcome.DeleteOutcome(key, t.versionId(), false, null, null);
+            }
+            removeVersion(state, b.name(), key, v, lockNow, c.bypassGovernance(), garbage);
+            return new Outcome.DeleteOutcome(key, t.versionId(), v.deleteMarker(),
+                    v.deleteMarker() ? v.versionId() : null, null);
+        }
+        ObjectRecord current = decodeObject(state.get(Keys.object(b.name(), key)));
+        if (!(c.precondition() instanceof WritePrecondition.None)) {
+            check(c.precondition(), current, b.name(), key);
+        }
+        if ((t.expectedSeq() != 0 && (current == null || current.seq() != t.expectedSeq()))
+                || (t.ifCurrentVersionId() != null && (current == null || !current.versionId().equals(t.ifCurrentVersionId())))) {
+            return new Outcome.DeleteOutcome(key, null, false, null, null);
+        }
+        switch (b.versioning()) {
+            case UNVERSIONED -> {
+                if (current != null) {
+                    removeVersion(state, b.name(), key, current, lockNow, c.bypassGovernance(), garbage);
+                }
+                return new Outcome.DeleteOutcome(key, null, false, null, null);
+            }
+            case ENABLED -> {
+                long seq = nextSeq(state);
+                String id = VersionIds.of(seq);
+                addVersion(state, b.name(), key, ObjectRecord.deleteMarker(c.nowMillis(), b.ownerId()).withVersion(id, seq));
+                return new Outcome.DeleteOutcome(key, null, true, id, null);
+            }
+            case SUSPENDED -> {
+                ObjectRecord previousNull = nullVersion(state, b.name(), key);
+                if (previousNull != null) {
+                    removeVersion(state, b.name(), key, previousNull, lockNow, c.bypassGovernance(), garbage);
+                }
+                long seq = nextSeq(state);
+                addVersion(state, b.name(), key,
+                        ObjectRecord.deleteMarker(c.nowMillis(), b.ownerId()).withVersion(VersionIds.NULL, seq));
+                return new Outcome.DeleteOutcome(key, null, true, VersionIds.NULL, null);
+            }
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    /** The version a command names (versionId null: the current object); NoSuchKey/NoSuchVersion/MethodNotAllowed. */
+    private static ObjectRecord requireVersion(KvOverlay state, String bucket, String key, String versionId) {
+        if (versionId == null) {
+            ObjectRecord current = decodeObject(state.get(Keys.object(bucket, key)));
+            if (current == null) {
+                throw noSuchKey(bucket, key);
+            }
+            return current;
+        }
+        ObjectRecord v = findVersion(state, bucket, key, versionId);
+        if (v == null) {
+            throw new StoreException(new Failure(FailureKind.NO_SUCH_VERSION, "The specified version does not exist.",
+                    bucket + "/" + key, Map.of("Key", key, "VersionId", versionId)));
+        }
+        if (v.deleteMarker()) {
+            throw new StoreException(new Failure(FailureKind.METHOD_NOT_ALLOWED,
+                    "The specified method is not allowed against this resource.", bucket + "/" + key, Map.of()));
+        }
+        return v;
+    }
+
+    /** Rewrites a version in place (tags, lock fields): its version entry and, if current, the current entry. */
+    private static void rewriteVersion(KvOverlay state, String bucket, String key, ObjectRecord updated) {
+        state.put(Keys.version(bucket, key, updated.seq()), Codecs.encode(updated));
+        ObjectRecord current = decodeObject(state.get(Keys.object(bucket, key)));
+        if (current != null && current.seq() == updated.seq()) {
+            state.put(Keys.object(bucket, key), Codecs.encode(updated));
+        }
+    }
+
+    private Outcome putTags(KvOverlay state, Command.PutTags c) {
         requireBucket(state, c.bucket());
-        byte[] key = Keys.object(c.bucket(), c.key());
-        ObjectRecord current = decodeObject(state.get(key));
-        if (current == null) {
-            throw noSuchKey(c.bucket(), c.key());
-        }
-        ObjectRecord updated = current.withAttributes(current.attributes().withTags(c.tags()));
-        state.put(key, Codecs.encode(updated));
-        return Applied.NOTHING;
+        ObjectRecord v = requireVersion(state, c.bucket(), c.key(), c.versionId());
+        rewriteVersion(state, c.bucket(), c.key(), v.withAttributes(v.attributes().withTags(c.tags())));
+        return Outcome.NOTHING;
     }
 
-    private Applied putPart(KvOverlay state, Command.PutPart c) {
+    private Outcome setVersioning(KvOverlay state, Command.SetVersioning c) {
+        BucketRecord b = requireBucket(state, c.bucket());
+        if (c.versioning() == Versioning.UNVERSIONED) {
+            throw new IllegalArgumentException("a bucket cannot return to unversioned");
+        }
+        if (b.objectLockEnabled() && c.versioning() != Versioning.ENABLED) {
+            throw StoreException.of(FailureKind.INVALID_BUCKET_STATE,
+                    "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.");
+        }
+        state.put(Keys.bucket(b.name()), Codecs.encode(b.withVersioning(c.versioning())));
+        return Outcome.NOTHING;
+    }
+
+    private Outcome setObjectLock(KvOverlay state, Command.SetObjectLock c) {
+        BucketRecord b = requireBucket(state, c.bucket());
+        if (!b.objectLockEnabled() && b.versioning() != Versioning.ENABLED) {
+            throw StoreException.of(FailureKind.INVALID_BUCKET_STATE,
+                    "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration");
+        }
+        state.put(Keys.bucket(b.name()), Codecs.encode(b.withObjectLock(c.defaultRetention())));
+        return Outcome.NOTHING;
+    }
+
+    private Outcome putRetention(KvOverlay state, Command.PutRetention c) {
+        BucketRecord b = requireBucket(state, c.bucket());
+        long lockNow = tick(state, c.nowMillis());
+        if (!b.objectLockEnabled()) {
+            throw StoreException.of(FailureKind.INVALID_REQUEST, "Bucket is missing Object Lock Configuration");
+        }
+        ObjectRecord v = requireVersion(state, c.bucket(), c.key(), c.versionId());
+        Retention old = v.retention();
+        Retention wanted = c.retention();
+        if (old != null && old.activeAt(lockNow)) {
+            boolean weakens = wanted == null || wanted.retainUntilMillis() < old.retainUntilMillis()
+                    || (old.mode() == RetentionMode.COMPLIANCE && wanted.mode() != RetentionMode.COMPLIANCE);
+            if (weakens && (old.mode() == RetentionMode.COMPLIANCE || !c.bypassGovernance())) {
+                throw new StoreException(new Failure(FailureKind.ACCESS_DENIED, "Access Denied",
+                        c.bucket() + "/" + c.key(), Map.of("Key", c.key(), "VersionId", v.versionId())));
+            }
+        }
+        if (wanted != null && !wanted.activeAt(lockNow)) {
+            throw StoreException.of(FailureKind.INVALID_ARGUMENT, "The retain until date must be in the future!");
+        }
+        rewriteVersion(state, c.bucket(), c.key(), v.withLock(wanted, v.legalHold()));
+        return Outcome.NOTHING;
+    }
+
+    private Outcome putLegalHold(KvOverlay state, Command.PutLegalHold c) {
+        BucketRecord b = requireBucket(state, c.bucket());
+        if (!b.objectLockEnabled()) {
+            throw StoreException.of(FailureKind.INVALID_REQUEST, "Bucket is missing Object Lock Configuration");
+        }
+        ObjectRecord v = requireVersion(state, c.bucket(), c.key(), c.versionId());
+        rewriteVersion(state, c.bucket(), c.key(), v.withLock(v.retention(), c.on()));
+        return Outcome.NOTHING;
+    }
+
+    /** The next version sequence number (commit order across the whole store). */
+    private static long nextSeq(KvOverlay state) {
+        Codecs.VersionState v = versionState(state);
+        long seq = v.lastSeq() + 1;
+        state.put(Keys.system(VERSION_STATE), Codecs.encode(new Codecs.VersionState(seq, v.highWaterMillis())));
+        return seq;
+    }
+
+    /**
+     * The lock clock: the latest time any command carried. A server clock that steps back never
+     * makes a retention shorter, because lock decisions use this high-water mark, not the command's time.
+     */
+    private static long tick(KvOverlay state, long nowMillis) {
+        Codecs.VersionState v = versionState(state);
+        if (nowMillis > v.highWaterMillis()) {
+            state.put(Keys.system(VERSION_STATE), Codecs.encode(new Codecs.VersionState(v.lastSeq(), nowMillis)));
+            return nowMillis;
+        }
+        return v.highWaterMillis();
+    }
+
+    static final String VERSION_STATE = "versions";
+
+    static Codecs.VersionState versionState(KvReader state) {
+        byte[] raw = state.get(Keys.system(VERSION_STATE));
+        return raw == null ? Codecs.VersionState.INITIAL : Codecs.decodeVersionState(raw);
+    }
+
+    private Outcome putPart(KvOverlay state, Command.PutPart c) {
         requireUpload(state, c.bucket(), c.key(), c.uploadId());
         PartRecord part = c.part();
         byte[] intent = Keys.intent(part.blobId());
@@ -195,11 +501,12 @@ final class MetaMachine {
             markGarbage(state, Codecs.decodePart(existing).blobId(), garbage, c.nowMillis());
         }
         state.put(key, Codecs.encode(part));
-        return new Applied(garbage);
+        return garbage(garbage);
     }
 
-    private Applied completeUpload(KvOverlay state, Command.CompleteUpload c) {
-        requireBucket(state, c.bucket());
+    private Outcome completeUpload(KvOverlay state, Command.CompleteUpload c) {
+        BucketRecord b = requireBucket(state, c.bucket());
+        long lockNow = tick(state, c.nowMillis());
         requireUpload(state, c.bucket(), c.key(), c.uploadId());
         for (Map.Entry<Integer, String> e : c.partBlobs().entrySet()) {
             byte[] raw = state.get(Keys.part(c.uploadId(), e.getKey()));
@@ -218,11 +525,8 @@ final class MetaMachine {
         check(c.precondition(), current, c.bucket(), c.key());
         List<String> garbage = new ArrayList<>();
         dropUpload(state, c.bucket(), c.key(), c.uploadId(), kept, garbage, c.nowMillis());
-        if (current != null) {
-            release(state, current, garbage, c.nowMillis());
-        }
-        storeObject(state, key, c.record(), null);
-        return new Applied(garbage);
+        String versionId = commitVersion(state, b, c.key(), c.record(), null, lockNow, c.nowMillis(), garbage);
+        return new Outcome(garbage, versionId, List.of());
     }
 
     /** Deletes an upload and its parts; parts whose blob is not in {@code keep} become garbage. */
@@ -245,22 +549,11 @@ final class MetaMachine {
         state.delete(Keys.upload(bucket, key, uploadId));
     }
 
-    private static void storeObject(KvOverlay state, byte[] key, ObjectRecord record, byte[] inlineBytes) {
-        if (record.data() instanceof ObjectData.Inline(String dataId, long length)) {
-            if (inlineBytes == null || inlineBytes.length != length) {
-                throw new IllegalStateException("inline record without matching bytes");
-            }
-            state.put(Keys.data(dataId), Codecs.encodeData(inlineBytes));
-        } else if (inlineBytes != null) {
-            throw new IllegalStateException("inline bytes for a blob-backed record");
-        }
-        state.put(key, Codecs.encode(record));
-    }
-
     /** The data of a record that is being replaced or deleted: inline bytes go now, blobs become garbage. */
     private static void release(KvOverlay state, ObjectRecord record, List<String> garbage, long now) {
         switch (record.data()) {
             case ObjectData.Inline(String dataId, long ignored) -> state.delete(Keys.data(dataId));
+            case ObjectData.None ignored -> { }
             case ObjectData.Blobs blobs -> {
                 for (String id : blobs.blobIds()) {
                     markGarbage(state, id, garbage, now);
@@ -298,10 +591,12 @@ final class MetaMachine {
         }
     }
 
-    private static void requireBucket(KvOverlay state, String bucket) {
-        if (state.get(Keys.bucket(bucket)) == null) {
+    private static BucketRecord requireBucket(KvOverlay state, String bucket) {
+        byte[] raw = state.get(Keys.bucket(bucket));
+        if (raw == null) {
             throw noSuchBucket(bucket);
         }
+        return Codecs.decodeBucket(raw);
     }
 
     private static void requireUpload(KvOverlay state, String bucket, String key, String uploadId) {

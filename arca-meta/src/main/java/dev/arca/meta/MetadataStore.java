@@ -15,14 +15,45 @@ public interface MetadataStore extends AutoCloseable {
      * wake the collector); throws {@link dev.arca.core.StoreException} for expected failures, in
      * which case nothing changed.
      */
-    List<String> submit(Command command);
+    default List<String> submit(Command command) {
+        return execute(command).garbage();
+    }
+
+    /**
+     * Applies a command and reports what it did (see {@link Outcome}); throws
+     * {@link dev.arca.core.StoreException} for expected failures, in which case nothing changed.
+     */
+    Outcome execute(Command command);
 
     Optional<BucketRecord> bucket(String name);
 
     /** All buckets in name order. */
     List<BucketRecord> buckets();
 
+    /** The current version of a key, if it exists and is not a delete marker. */
     Optional<ObjectRecord> object(String bucket, String key);
+
+    /** The key's newest version, which may be a delete marker. */
+    Optional<ObjectRecord> latestVersion(String bucket, String key);
+
+    /**
+     * A version of a key by id ("null" or an id Arca issued), which may be a delete marker; empty
+     * if there is no such version (including ids Arca never issues).
+     */
+    Optional<ObjectRecord> objectVersion(String bucket, String key, String versionId);
+
+    /** One page of the bucket's versions and delete markers. */
+    VersionListing listVersions(String bucket, VersionQuery query);
+
+    /**
+     * Calls {@code action} with each version (delete markers included) of keys starting with
+     * {@code prefix} and after {@code afterKey} (null for the start), in listing order, until it
+     * returns false. For background walks (lifecycle); reads a consistent page at a time.
+     */
+    void forEachVersion(String bucket, String prefix, String afterKey, java.util.function.Predicate<VersionListing.Entry> action);
+
+    /** A bucket sub-resource document stored with {@link Command.PutBucketConfig}. */
+    Optional<byte[]> bucketConfig(String bucket, String name);
 
     /** The bytes of an inline object, or empty if they are gone (the object was replaced meanwhile). */
     Optional<byte[]> inlineData(String dataId);

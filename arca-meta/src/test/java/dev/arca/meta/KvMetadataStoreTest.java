@@ -91,7 +91,7 @@ class KvMetadataStoreTest {
         assertThat(store.inlineData(id(7))).hasValueSatisfying(b -> assertThat(b).containsExactly(1, 2, 3));
         ObjectRecord r = store.object("b", "k").orElseThrow();
         assertThat(r.attributes().userMetadata()).containsEntry("k", "v");
-        store.submit(new Command.DeleteObjects("b", List.of("k", "absent"), WritePrecondition.NONE, 2));
+        store.submit(new Command.DeleteObjects("b", MetaFixtures.targets("k", "absent"), WritePrecondition.NONE, false, 2));
         assertThat(store.object("b", "k")).isEmpty();
         assertThat(store.inlineData(id(7))).isEmpty();
     }
@@ -126,7 +126,7 @@ class KvMetadataStoreTest {
         store.submit(new Command.CreateBucket(bucket("b"), 10));
         store.submit(new Command.PutObject("b", "k", inlineObject(id(1), 1, "e"), new byte[1], WritePrecondition.NONE, List.of(), 1));
         assertThat(kindOf(() -> store.submit(new Command.DeleteBucket("b", 2)))).isEqualTo(FailureKind.BUCKET_NOT_EMPTY);
-        store.submit(new Command.DeleteObjects("b", List.of("k"), WritePrecondition.NONE, 3));
+        store.submit(new Command.DeleteObjects("b", MetaFixtures.targets("k"), WritePrecondition.NONE, false, 3));
         UploadRecord upload = new UploadRecord("b", "big", "u1", 4, OWNER, ObjectAttributes.EMPTY, null, null);
         store.submit(new Command.CreateUpload(upload));
         store.submit(new Command.AddIntent(id(9), 5));

@@ -27,4 +27,9 @@ final class MetaFixtures {
     static String id(int n) {
         return String.format("%032x", n);
     }
+
+    /** Delete targets for the current objects of {@code keys}. */
+    static java.util.List<Command.DeleteTarget> targets(String... keys) {
+        return java.util.Arrays.stream(keys).map(Command.DeleteTarget::current).toList();
+    }
 }

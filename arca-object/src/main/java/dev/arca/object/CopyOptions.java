@@ -8,13 +8,20 @@ import java.util.Map;
 /**
  * How CopyObject builds the new object: with REPLACE directives the request's attributes and tags
  * are used, with COPY the source's; {@code checksumAlgorithm} (null: keep the source's) picks the
- * checksum computed for the copy; {@code precondition} applies to the destination.
+ * checksum computed for the copy; {@code precondition} applies to the destination; {@code lock} is
+ * the copy's Object Lock settings (never the source's, as in S3).
  */
 public record CopyOptions(boolean replaceMetadata, ObjectAttributes attributes, boolean replaceTags,
-        Map<String, String> tags, ChecksumAlgorithm checksumAlgorithm, WritePrecondition precondition) {
+        Map<String, String> tags, ChecksumAlgorithm checksumAlgorithm, WritePrecondition precondition, ObjectLock lock) {
     public CopyOptions {
         attributes = attributes == null ? ObjectAttributes.EMPTY : attributes;
         tags = tags == null ? Map.of() : tags;
         precondition = precondition == null ? WritePrecondition.NONE : precondition;
+        lock = lock == null ? ObjectLock.NONE : lock;
+    }
+
+    public CopyOptions(boolean replaceMetadata, ObjectAttributes attributes, boolean replaceTags,
+            Map<String, String> tags, ChecksumAlgorithm checksumAlgorithm, WritePrecondition precondition) {
+        this(replaceMetadata, attributes, replaceTags, tags, checksumAlgorithm, precondition, ObjectLock.NONE);
     }
 }

@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Opens the bytes of a committed object for streaming. Blob-backed reads lease their blobs and
- * then confirm the record is still current, so the collector cannot delete data under a reader.
+ * Opens the bytes of a committed object version for streaming. Blob-backed reads lease their blobs
+ * and then confirm the version still exists, so the collector cannot delete data under a reader.
  */
 final class DataReader {
     private final MetadataStore meta;
@@ -34,7 +34,7 @@ final class DataReader {
 
     /**
      * A stream of {@code range} of the object {@code record} read from {@code bucket/key}, or
-     * empty if the record was replaced meanwhile (the caller reads the metadata again).
+     * empty if the version was replaced or removed meanwhile (the caller reads the metadata again).
      */
     Optional<InputStream> open(String bucket, String key, ObjectRecord record, ByteRange range) {
         switch (record.data()) {
@@ -48,12 +48,13 @@ final class DataReader {
                 }
                 return Optional.of(new ByteArrayInputStream(bytes.get(), (int) range.first(), (int) range.length()));
             }
+            case ObjectData.None ignored -> throw new IllegalStateException("read of a delete marker");
             case ObjectData.Blobs(List<BlobSpan> spans) -> {
                 List<Segment> segments = segments(spans, range == null ? 0 : range.first(),
                         range == null ? record.size() : range.length());
                 List<String> ids = segments.stream().map(Segment::blobId).distinct().toList();
                 leases.acquire(ids);
-                Optional<ObjectRecord> now = meta.object(bucket, key);
+                Optional<ObjectRecord> now = meta.objectVersion(bucket, key, record.versionId());
                 if (now.isEmpty() || !now.get().data().equals(record.data())) {
                     leases.release(ids);
                     return Optional.empty();

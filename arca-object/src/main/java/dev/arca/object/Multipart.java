@@ -18,6 +18,7 @@ import dev.arca.meta.MetadataStore;
 import dev.arca.meta.ObjectAttributes;
 import dev.arca.meta.ObjectData;
 import dev.arca.meta.ObjectRecord;
+import dev.arca.meta.Outcome;
 import dev.arca.meta.PartListing;
 import dev.arca.meta.PartRecord;
 import dev.arca.meta.PartSummary;
@@ -70,9 +71,15 @@ public final class Multipart {
      */
     public UploadRecord create(BucketName bucket, ObjectKey key, Owner owner, ObjectAttributes attributes,
             ChecksumAlgorithm algorithm, ChecksumType checksumType) {
+        return create(bucket, key, owner, attributes, algorithm, checksumType, ObjectLock.NONE);
+    }
+
+    /** CreateMultipartUpload with the Object Lock settings the completed object gets. */
+    public UploadRecord create(BucketName bucket, ObjectKey key, Owner owner, ObjectAttributes attributes,
+            ChecksumAlgorithm algorithm, ChecksumType checksumType, ObjectLock lock) {
         Validation.userMetadata(attributes);
         Validation.tags(attributes.tags());
-        objects.requireBucket(bucket);
+        Locks.checkRequest(objects.requireBucket(bucket), lock, clock.millis());
         ChecksumType type = checksumType;
         if (algorithm == null && type != null) {
             throw StoreException.of(FailureKind.INVALID_REQUEST,
@@ -90,7 +97,7 @@ public final class Multipart {
                     "The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.");
         }
         UploadRecord upload = new UploadRecord(bucket.value(), key.value(), ids.uploadId(), clock.millis(), owner.id(),
-                attributes, algorithm, type);
+                UploadLocks.stash(attributes, lock), algorithm, type);
         meta.submit(new Command.CreateUpload(upload));
         return upload;
     }
@@ -113,8 +120,7 @@ public final class Multipart {
         UploadRecord upload = requireUpload(bucket, key, uploadId);
         objects.requireBucket(source.bucket());
         for (int attempt = 0; attempt < ObjectStore.MAX_READ_ATTEMPTS; attempt++) {
-            ObjectRecord src = meta.object(source.bucket().value(), source.key().value())
-                    .orElseThrow(() -> ObjectStore.noSuchKey(source.bucket(), source.key()));
+            ObjectRecord src = objects.resolve(source.bucket(), source.key(), source.versionId(), true);
             ObjectStore.checkConditions(source.conditions(), src, true);
             ByteRange byteRange;
             if (range != null) {
@@ -260,14 +266,16 @@ public final class Multipart {
         }
         String etag = Hex.encode(md5.digest()) + "-" + requested.size();
         long now = clock.millis();
+        ObjectLock lock = UploadLocks.of(upload.attributes());
         ObjectRecord record = new ObjectRecord(ObjectStore.NULL_VERSION, total, etag, now, upload.ownerId(),
-                upload.attributes(), checksum, summaries, new ObjectData.Blobs(spans));
-        List<String> garbage = meta.submit(new Command.CompleteUpload(bucket.value(), key.value(), uploadId, record,
+                UploadLocks.strip(upload.attributes()), checksum, summaries, new ObjectData.Blobs(spans))
+                .withLock(lock.retention(), lock.legalHold());
+        Outcome outcome = meta.execute(new Command.CompleteUpload(bucket.value(), key.value(), uploadId, record,
                 partBlobs, precondition, now));
-        if (!garbage.isEmpty()) {
+        if (!outcome.garbage().isEmpty()) {
             collector.wake();
         }
-        return new WriteResult(etag, checksum, total, record.versionId(), now);
+        return new WriteResult(etag, checksum, total, outcome.versionId(), now);
     }
 
     public void abort(BucketName bucket, ObjectKey key, String uploadId) {

@@ -25,6 +25,7 @@ public final class ObjectLayer implements AutoCloseable {
     private final Buckets buckets;
     private final ObjectStore objects;
     private final Multipart multipart;
+    private final dev.arca.object.lifecycle.Lifecycle lifecycle;
 
     public ObjectLayer(MetadataStore meta, BlobStore blobs, InstantSource clock, Ids ids, String region) {
         this.meta = meta;
@@ -36,6 +37,17 @@ public final class ObjectLayer implements AutoCloseable {
         this.buckets = new Buckets(meta, clock, region, collector);
         this.objects = new ObjectStore(meta, writer, reader, collector, clock);
         this.multipart = new Multipart(meta, writer, reader, collector, objects, ids, clock);
+        this.lifecycle = new dev.arca.object.lifecycle.Lifecycle(meta, clock, collector::wake);
+    }
+
+    /** The lifecycle worker: {@link dev.arca.object.lifecycle.Lifecycle#runOnce()} applies every bucket's rules now. */
+    public dev.arca.object.lifecycle.Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    /** Starts running lifecycle rules every {@code interval} (after {@link #recover()}). */
+    public void startLifecycle(java.time.Duration interval) {
+        lifecycle.start(interval);
     }
 
     public Buckets buckets() {
@@ -99,32 +111,22 @@ public final class ObjectLayer implements AutoCloseable {
         return new Consistency(unreferenced, missing);
     }
 
-    /** Listing page size when walking a bucket for its blobs. */
-    static final int BLOB_WALK_PAGE = 1000;
-
     /**
-     * Calls {@code action} with the blob ids of every object in {@code bucket} whose key starts
-     * with {@code prefix}, in key order, a page at a time (for healing a bucket or prefix). Objects
-     * stored inline in the metadata have no blobs. Throws NoSuchBucket if the bucket is absent.
+     * Calls {@code action} with the blob ids of every version (current or not) of every object in
+     * {@code bucket} whose key starts with {@code prefix}, in listing order (for healing a bucket or
+     * prefix). Objects stored inline in the metadata have no blobs. NoSuchBucket if the bucket is absent.
      */
     public void forEachBlobOf(dev.arca.core.BucketName bucket, String prefix, java.util.function.Consumer<String> action) {
         buckets.get(bucket);
-        String after = null;
-        while (true) {
-            dev.arca.meta.ObjectListing page = meta.listObjects(bucket.value(),
-                    new dev.arca.meta.ListQuery(prefix, null, after, BLOB_WALK_PAGE));
-            for (dev.arca.meta.ObjectListing.Entry e : page.objects()) {
-                e.record().data().blobIds().forEach(action);
-            }
-            if (!page.truncated() || page.lastReturned() == null) {
-                return;
-            }
-            after = page.lastReturned();
-        }
+        meta.forEachVersion(bucket.value(), prefix, null, e -> {
+            e.record().data().blobIds().forEach(action);
+            return true;
+        });
     }
 
     @Override
     public void close() {
+        lifecycle.close();
         collector.close();
     }
 }

@@ -17,6 +17,11 @@ import dev.arca.meta.MetadataStore;
 import dev.arca.meta.ObjectAttributes;
 import dev.arca.meta.ObjectListing;
 import dev.arca.meta.ObjectRecord;
+import dev.arca.meta.Outcome;
+import dev.arca.meta.Retention;
+import dev.arca.meta.VersionIds;
+import dev.arca.meta.VersionListing;
+import dev.arca.meta.VersionQuery;
 import dev.arca.meta.StoredChecksum;
 import dev.arca.meta.WritePrecondition;
 import java.io.IOException;
@@ -36,8 +41,8 @@ import java.util.Optional;
 public final class ObjectStore {
     /** Times a read re-reads metadata when the object is replaced under it before giving up. */
     static final int MAX_READ_ATTEMPTS = 8;
-    /** The version id of every object until versioning exists. */
-    public static final String NULL_VERSION = "null";
+    /** The version id of versions written while versioning is not enabled. */
+    public static final String NULL_VERSION = VersionIds.NULL;
 
     private final MetadataStore meta;
     private final DataWriter writer;
@@ -57,7 +62,8 @@ public final class ObjectStore {
     public WriteResult put(BucketName bucket, ObjectKey key, Owner owner, InputStream body, WriteOptions options) {
         Validation.userMetadata(options.attributes());
         Validation.tags(options.attributes().tags());
-        requireBucket(bucket);
+        BucketRecord b = requireBucket(bucket);
+        Locks.checkRequest(b, options.lock(), clock.millis());
         precheck(bucket, key, options.precondition());
         DataWriter.Written w = writer.write(body, options.declaredLength(), Limits.MAX_PUT_OBJECT_SIZE,
                 options.checksum(), options.contentMd5(), true, StorageClasses.redundancy(options.attributes()));
@@ -65,19 +71,22 @@ public final class ObjectStore {
                 : new StoredChecksum(w.algorithm(), ChecksumType.FULL_OBJECT, w.checksumBase64());
         long now = clock.millis();
         ObjectRecord record = new ObjectRecord(NULL_VERSION, w.size(), w.etag(), now, owner.id(),
-                options.attributes(), checksum, List.of(), w.data());
-        commit(bucket, key, record, w, options.precondition());
-        return new WriteResult(record.etag(), checksum, record.size(), record.versionId(), now);
+                options.attributes(), checksum, List.of(), w.data())
+                .withLock(options.lock().retention(), options.lock().legalHold());
+        String versionId = commit(bucket, key, record, w, options.precondition());
+        return new WriteResult(record.etag(), checksum, record.size(), versionId, now);
     }
 
-    private void commit(BucketName bucket, ObjectKey key, ObjectRecord record, DataWriter.Written w,
+    /** Commits a written version; returns the version id it got. */
+    private String commit(BucketName bucket, ObjectKey key, ObjectRecord record, DataWriter.Written w,
             WritePrecondition precondition) {
         try {
-            List<String> garbage = meta.submit(new Command.PutObject(bucket.value(), key.value(), record,
+            Outcome outcome = meta.execute(new Command.PutObject(bucket.value(), key.value(), record,
                     w.inlineBytes(), precondition, w.intents(), record.lastModifiedMillis()));
-            if (!garbage.isEmpty()) {
+            if (!outcome.garbage().isEmpty()) {
                 collector.wake();
             }
+            return outcome.versionId();
         } catch (RuntimeException e) {
             writer.discard(w);
             throw e;
@@ -111,7 +120,7 @@ public final class ObjectStore {
             throw StoreException.of(FailureKind.INVALID_REQUEST, "Cannot specify both Range header and partNumber query parameter");
         }
         for (int attempt = 0; attempt < MAX_READ_ATTEMPTS; attempt++) {
-            ObjectRecord record = meta.object(bucket.value(), key.value()).orElseThrow(() -> noSuchKey(bucket, key));
+            ObjectRecord record = resolve(bucket, key, options.versionId(), false);
             checkConditions(options.conditions(), record, false);
             ByteRange range = null;
             Integer partsCount = null;
@@ -178,47 +187,92 @@ public final class ObjectStore {
                 "At least one of the pre-conditions you specified did not hold", "", details));
     }
 
-    /** DeleteObject: succeeds whether or not the key exists (unless a precondition says otherwise). */
-    public void delete(BucketName bucket, ObjectKey key, WritePrecondition precondition) {
+    /**
+     * What a DeleteObject did: {@code versionId} the version removed or the delete marker created
+     * (null when a missing key was deleted in an unversioned bucket), {@code deleteMarker} whether
+     * that version is a delete marker.
+     */
+    public record DeleteResult(String versionId, boolean deleteMarker) {}
+
+    /**
+     * DeleteObject. Without a version id: removes the object (unversioned bucket) or adds a delete
+     * marker (versioning enabled or suspended); absent keys succeed. With one: removes that version
+     * for good, unless Object Lock protects it (AccessDenied); an absent version succeeds.
+     */
+    public DeleteResult delete(BucketName bucket, ObjectKey key, String versionId, WritePrecondition precondition,
+            boolean bypassGovernance) {
         requireBucket(bucket);
-        List<String> garbage = meta.submit(new Command.DeleteObjects(bucket.value(), List.of(key.value()),
-                precondition, clock.millis()));
-        if (!garbage.isEmpty()) {
+        if (versionId != null) {
+            requireValidVersionId(versionId);
+        }
+        Outcome outcome = meta.execute(new Command.DeleteObjects(bucket.value(),
+                List.of(new Command.DeleteTarget(key.value(), versionId, null)), precondition, bypassGovernance,
+                clock.millis()));
+        wakeIfGarbage(outcome);
+        Outcome.DeleteOutcome d = outcome.deletes().getFirst();
+        if (d.failure() != null) {
+            throw new StoreException(d.failure());
+        }
+        return new DeleteResult(d.deleteMarker() ? d.deleteMarkerVersionId() : d.versionId(), d.deleteMarker());
+    }
+
+    /** DeleteObject of the current object in an unversioned-or-not bucket, without bypass. */
+    public void delete(BucketName bucket, ObjectKey key, WritePrecondition precondition) {
+        delete(bucket, key, null, precondition, false);
+    }
+
+    /** One key (and optional version) of a DeleteObjects request. */
+    public record ObjectIdentifier(String key, String versionId) {}
+
+    /**
+     * DeleteObjects: deletes the valid entries in one atomic command; invalid keys or version ids
+     * and entries Object Lock protects fail alone. One outcome per entry, in order.
+     */
+    public List<Outcome.DeleteOutcome> deleteMany(BucketName bucket, List<ObjectIdentifier> entries,
+            boolean bypassGovernance) {
+        requireBucket(bucket);
+        Outcome.DeleteOutcome[] outcomes = new Outcome.DeleteOutcome[entries.size()];
+        List<Command.DeleteTarget> targets = new ArrayList<>(entries.size());
+        List<Integer> positions = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            ObjectIdentifier e = entries.get(i);
+            try {
+                String k = new ObjectKey(e.key()).value();
+                if (e.versionId() != null) {
+                    requireValidVersionId(e.versionId());
+                }
+                targets.add(new Command.DeleteTarget(k, e.versionId(), null));
+                positions.add(i);
+            } catch (StoreException ex) {
+                outcomes[i] = new Outcome.DeleteOutcome(e.key(), e.versionId(), false, null, ex.failure());
+            }
+        }
+        if (!targets.isEmpty()) {
+            Outcome outcome = meta.execute(new Command.DeleteObjects(bucket.value(), targets, WritePrecondition.NONE,
+                    bypassGovernance, clock.millis()));
+            wakeIfGarbage(outcome);
+            for (int j = 0; j < positions.size(); j++) {
+                outcomes[positions.get(j)] = outcome.deletes().get(j);
+            }
+        }
+        return List.of(outcomes);
+    }
+
+    /** DeleteObjects of current objects without bypass (keys only). */
+    public List<Outcome.DeleteOutcome> deleteKeys(BucketName bucket, List<String> keys) {
+        return deleteMany(bucket, keys.stream().map(k -> new ObjectIdentifier(k, null)).toList(), false);
+    }
+
+    private void wakeIfGarbage(Outcome outcome) {
+        if (!outcome.garbage().isEmpty()) {
             collector.wake();
         }
     }
 
-    /** The outcome of one key of a DeleteObjects request: deleted (failure null) or why not. */
-    public record DeleteOutcome(String key, Failure failure) {}
-
-    /** DeleteObjects: deletes the valid keys in one atomic command; invalid keys fail alone. */
-    public List<DeleteOutcome> deleteMany(BucketName bucket, List<String> keys) {
-        requireBucket(bucket);
-        List<DeleteOutcome> outcomes = new ArrayList<>(keys.size());
-        List<String> valid = new ArrayList<>(keys.size());
-        for (String k : keys) {
-            try {
-                valid.add(new ObjectKey(k).value());
-                outcomes.add(new DeleteOutcome(k, null));
-            } catch (StoreException e) {
-                outcomes.add(new DeleteOutcome(k, e.failure()));
-            }
-        }
-        if (!valid.isEmpty()) {
-            List<String> garbage = meta.submit(new Command.DeleteObjects(bucket.value(), valid,
-                    WritePrecondition.NONE, clock.millis()));
-            if (!garbage.isEmpty()) {
-                collector.wake();
-            }
-        }
-        return outcomes;
-    }
-
     /** CopyObject: reads the source whole and writes a new single-part object. */
     public WriteResult copy(CopySource source, BucketName bucket, ObjectKey key, Owner owner, CopyOptions options) {
-        requireBucket(bucket);
         requireBucket(source.bucket());
-        boolean self = source.bucket().equals(bucket) && source.key().equals(key);
+        boolean self = source.bucket().equals(bucket) && source.key().equals(key) && source.versionId() == null;
         if (self && !options.replaceMetadata() && !options.replaceTags() && options.checksumAlgorithm() == null) {
             throw StoreException.of(FailureKind.INVALID_REQUEST,
                     "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
@@ -229,10 +283,11 @@ public final class ObjectStore {
         if (options.replaceTags()) {
             Validation.tags(options.tags());
         }
+        BucketRecord target = requireBucket(bucket);
+        Locks.checkRequest(target, options.lock(), clock.millis());
         precheck(bucket, key, options.precondition());
         for (int attempt = 0; attempt < MAX_READ_ATTEMPTS; attempt++) {
-            ObjectRecord src = meta.object(source.bucket().value(), source.key().value())
-                    .orElseThrow(() -> noSuchKey(source.bucket(), source.key()));
+            ObjectRecord src = resolve(source.bucket(), source.key(), source.versionId(), true);
             checkConditions(source.conditions(), src, true);
             if (src.size() > Limits.MAX_PUT_OBJECT_SIZE) {
                 throw StoreException.of(FailureKind.INVALID_REQUEST,
@@ -265,9 +320,9 @@ public final class ObjectStore {
                     : new StoredChecksum(w.algorithm(), ChecksumType.FULL_OBJECT, w.checksumBase64());
             long now = clock.millis();
             ObjectRecord record = new ObjectRecord(NULL_VERSION, w.size(), w.etag(), now, owner.id(), attributes,
-                    checksum, List.of(), w.data());
-            commit(bucket, key, record, w, options.precondition());
-            return new WriteResult(record.etag(), checksum, record.size(), record.versionId(), now);
+                    checksum, List.of(), w.data()).withLock(options.lock().retention(), options.lock().legalHold());
+            String versionId = commit(bucket, key, record, w, options.precondition());
+            return new WriteResult(record.etag(), checksum, record.size(), versionId, now, src.versionId());
         }
         throw StoreException.of(FailureKind.SLOW_DOWN, "The copy source is being replaced too often to copy it; retry.");
     }
@@ -281,20 +336,133 @@ public final class ObjectStore {
         return new ObjectAttributes(headers, a.userMetadata(), a.tags());
     }
 
-    public Map<String, String> getTags(BucketName bucket, ObjectKey key) {
+    /** A version's tag set and the version id it belongs to. */
+    public record VersionTags(String versionId, Map<String, String> tags) {}
+
+    /** GetObjectTagging of a version (null: the current object). */
+    public VersionTags getTags(BucketName bucket, ObjectKey key, String versionId) {
         requireBucket(bucket);
-        return meta.object(bucket.value(), key.value()).orElseThrow(() -> noSuchKey(bucket, key)).attributes().tags();
+        ObjectRecord r = resolve(bucket, key, versionId, false);
+        return new VersionTags(r.versionId(), r.attributes().tags());
+    }
+
+    public Map<String, String> getTags(BucketName bucket, ObjectKey key) {
+        return getTags(bucket, key, null).tags();
+    }
+
+    /** PutObjectTagging (or with an empty map DeleteObjectTagging); returns the version id tagged. */
+    public String putTags(BucketName bucket, ObjectKey key, String versionId, Map<String, String> tags) {
+        Validation.tags(tags);
+        requireBucket(bucket);
+        ObjectRecord r = resolve(bucket, key, versionId, false);
+        meta.submit(new Command.PutTags(bucket.value(), key.value(), versionId == null ? null : r.versionId(), tags));
+        return r.versionId();
     }
 
     public void putTags(BucketName bucket, ObjectKey key, Map<String, String> tags) {
-        Validation.tags(tags);
-        requireBucket(bucket);
-        meta.submit(new Command.PutTags(bucket.value(), key.value(), tags));
+        putTags(bucket, key, null, tags);
     }
 
     public ObjectListing list(BucketName bucket, ListQuery query) {
         requireBucket(bucket);
         return meta.listObjects(bucket.value(), query);
+    }
+
+    /** ListObjectVersions. A version id marker must be one Arca issues ("null" included). */
+    public VersionListing listVersions(BucketName bucket, VersionQuery query) {
+        requireBucket(bucket);
+        if (query.versionIdMarker() != null) {
+            requireValidVersionId(query.versionIdMarker());
+        }
+        return meta.listVersions(bucket.value(), query);
+    }
+
+    /** GetObjectRetention of a version (null: the current object). */
+    public Retention getRetention(BucketName bucket, ObjectKey key, String versionId) {
+        Locks.requireLockBucket(requireBucket(bucket));
+        ObjectRecord r = resolve(bucket, key, versionId, false);
+        if (r.retention() == null) {
+            throw new StoreException(new Failure(FailureKind.NO_SUCH_OBJECT_LOCK_CONFIGURATION,
+                    "The specified object does not have a ObjectLock configuration", "/" + bucket + "/" + key, Map.of()));
+        }
+        return r.retention();
+    }
+
+    /**
+     * PutObjectRetention ({@code retention} null removes it); returns the version id. The rules are
+     * checked here to fail fast and again, atomically, by the metadata machine.
+     */
+    public String putRetention(BucketName bucket, ObjectKey key, String versionId, Retention retention,
+            boolean bypassGovernance) {
+        Locks.requireLockBucket(requireBucket(bucket));
+        long now = clock.millis();
+        if (retention != null && !retention.activeAt(now)) {
+            throw StoreException.of(FailureKind.INVALID_ARGUMENT, "The retain until date must be in the future!");
+        }
+        ObjectRecord r = resolve(bucket, key, versionId, false);
+        meta.submit(new Command.PutRetention(bucket.value(), key.value(), r.versionId(), retention, bypassGovernance, now));
+        return r.versionId();
+    }
+
+    /** GetObjectLegalHold of a version (null: the current object): whether the hold is on. */
+    public boolean getLegalHold(BucketName bucket, ObjectKey key, String versionId) {
+        Locks.requireLockBucket(requireBucket(bucket));
+        return resolve(bucket, key, versionId, false).legalHold();
+    }
+
+    /** PutObjectLegalHold; returns the version id. */
+    public String putLegalHold(BucketName bucket, ObjectKey key, String versionId, boolean on) {
+        Locks.requireLockBucket(requireBucket(bucket));
+        ObjectRecord r = resolve(bucket, key, versionId, false);
+        meta.submit(new Command.PutLegalHold(bucket.value(), key.value(), r.versionId(), on));
+        return r.versionId();
+    }
+
+    /**
+     * The version a request names: the current object (versionId null; NoSuchKey, with the
+     * delete marker's id when the newest version is one) or that version (NoSuchVersion if absent;
+     * MethodNotAllowed for a delete marker, or InvalidRequest for a copy source naming one).
+     */
+    ObjectRecord resolve(BucketName bucket, ObjectKey key, String versionId, boolean copySource) {
+        if (versionId == null) {
+            Optional<ObjectRecord> current = meta.object(bucket.value(), key.value());
+            if (current.isPresent()) {
+                return current.get();
+            }
+            Optional<ObjectRecord> latest = meta.latestVersion(bucket.value(), key.value());
+            if (latest.isPresent() && latest.get().deleteMarker()) {
+                throw new StoreException(new Failure(FailureKind.NO_SUCH_KEY, "The specified key does not exist.",
+                        "/" + bucket + "/" + key, Map.of("Key", key.value(), DELETE_MARKER, "true",
+                                VERSION_ID, latest.get().versionId())));
+            }
+            throw noSuchKey(bucket, key);
+        }
+        requireValidVersionId(versionId);
+        ObjectRecord r = meta.objectVersion(bucket.value(), key.value(), versionId).orElseThrow(() ->
+                new StoreException(new Failure(FailureKind.NO_SUCH_VERSION,
+                        "The specified version does not exist.", "/" + bucket + "/" + key,
+                        Map.of("Key", key.value(), "VersionId", versionId))));
+        if (r.deleteMarker()) {
+            if (copySource) {
+                throw StoreException.of(FailureKind.INVALID_REQUEST,
+                        "The source of a copy request may not specifically refer to a delete marker by version id.");
+            }
+            throw new StoreException(new Failure(FailureKind.METHOD_NOT_ALLOWED,
+                    "The specified method is not allowed against this resource.", "/" + bucket + "/" + key,
+                    Map.of(DELETE_MARKER, "true", VERSION_ID, r.versionId(),
+                            "LastModified", Long.toString(r.lastModifiedMillis()))));
+        }
+        return r;
+    }
+
+    /** Failure detail names the S3 layer turns into x-amz-delete-marker and x-amz-version-id headers. */
+    public static final String DELETE_MARKER = "DeleteMarker";
+    public static final String VERSION_ID = "VersionId";
+
+    static void requireValidVersionId(String versionId) {
+        if (!VersionIds.isValid(versionId)) {
+            throw StoreException.of(FailureKind.INVALID_ARGUMENT, "Invalid version id specified");
+        }
     }
 
     BucketRecord requireBucket(BucketName bucket) {

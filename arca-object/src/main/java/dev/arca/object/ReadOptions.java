@@ -3,11 +3,18 @@ package dev.arca.object;
 import dev.arca.core.Conditions;
 import dev.arca.core.RangeSpec;
 
-/** What part of an object to read (a range, or a part number, or all) and the conditions to check. */
-public record ReadOptions(RangeSpec range, Integer partNumber, Conditions conditions) {
-    public static final ReadOptions WHOLE = new ReadOptions(null, null, Conditions.NONE);
+/**
+ * What to read: a version (null for the current object), a range or a part number (or all), and
+ * the conditions to check.
+ */
+public record ReadOptions(RangeSpec range, Integer partNumber, Conditions conditions, String versionId) {
+    public static final ReadOptions WHOLE = new ReadOptions(null, null, Conditions.NONE, null);
 
     public ReadOptions {
         conditions = conditions == null ? Conditions.NONE : conditions;
+    }
+
+    public ReadOptions(RangeSpec range, Integer partNumber, Conditions conditions) {
+        this(range, partNumber, conditions, null);
     }
 }

@@ -28,6 +28,9 @@ import java.util.concurrent.Semaphore;
  *       (202 with its id). Without a bucket it heals every blob (after formatting empty replacement
  *       drives); {@code deep} (default true, false with {@code drive}) verifies every chunk.
  *   <li>{@code GET /_arca/admin/heal?job=ID}: the job's progress, or its summary once done.
+ *   <li>{@code POST /_arca/admin/lifecycle}: runs every bucket's lifecycle rules now and returns what
+ *       was done. Lifecycle never bypasses Object Lock; there is no admin call that removes or edits
+ *       object versions.
  * </ul>
  */
 final class AdminApi {
@@ -82,8 +85,20 @@ final class AdminApi {
                 case "GET" -> json(200, jobJson(job(query.get("job"))));
                 default -> throw methodNotAllowed(method);
             };
+            case "lifecycle" -> {
+                requireMethod(method, "POST");
+                yield json(200, lifecycleJson(layer.lifecycle().runOnce()));
+            }
             default -> throw StoreException.of(FailureKind.INVALID_REQUEST, "Unknown admin operation: " + path);
         };
+    }
+
+    private static String lifecycleJson(dev.arca.object.lifecycle.Lifecycle.Report r) {
+        return "{\"bucketsScanned\":" + r.bucketsScanned() + ",\"versionsExamined\":" + r.versionsExamined()
+                + ",\"uploadsExamined\":" + r.uploadsExamined() + ",\"expiredCurrent\":" + r.expiredCurrent()
+                + ",\"deleteMarkersRemoved\":" + r.deleteMarkersRemoved() + ",\"noncurrentRemoved\":" + r.noncurrentRemoved()
+                + ",\"uploadsAborted\":" + r.uploadsAborted() + ",\"skippedLocked\":" + r.skippedLocked()
+                + ",\"complete\":" + r.complete() + "}";
     }
 
     private HttpResponse startHeal(Query q) {

@@ -1,12 +1,17 @@
 package dev.arca.s3;
 
+import dev.arca.core.Failure;
 import dev.arca.core.FailureKind;
 import dev.arca.core.Limits;
 import dev.arca.core.StoreException;
 import dev.arca.meta.BucketRecord;
+import dev.arca.meta.DefaultRetention;
 import dev.arca.meta.ListQuery;
 import dev.arca.meta.ObjectListing;
 import dev.arca.meta.ObjectRecord;
+import dev.arca.meta.VersionListing;
+import dev.arca.meta.VersionQuery;
+import dev.arca.meta.Versioning;
 import dev.arca.object.StorageClasses;
 import dev.arca.object.Buckets;
 import dev.arca.object.ObjectStore;
@@ -19,6 +24,7 @@ import dev.arca.s3.xml.XmlWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 /** Bucket operations on the wire, including both listing APIs. */
 final class BucketApi {
@@ -59,9 +65,7 @@ final class BucketApi {
     HttpResponse create(S3Request r) {
         Headers h = r.headers();
         RequestHeaders.rejectUnsupported(h);
-        if ("true".equalsIgnoreCase(h.get("x-amz-bucket-object-lock-enabled"))) {
-            throw StoreException.of(FailureKind.NOT_IMPLEMENTED, "Object Lock is not implemented yet");
-        }
+        boolean objectLock = objectLockEnabledHeader(h.get("x-amz-bucket-object-lock-enabled"));
         byte[] body = Bodies.read(r, Limits.MAX_XML_BODY_BYTES);
         String location = null;
         if (body.length > 0) {
@@ -71,7 +75,7 @@ final class BucketApi {
             }
             location = root.childText("LocationConstraint");
         }
-        buckets.create(r.bucket(), r.owner(), location);
+        buckets.create(r.bucket(), r.owner(), location, objectLock);
         Headers out = new Headers();
         out.set("location", "/" + r.bucket().value());
         return Responses.empty(200, out);
@@ -96,9 +100,46 @@ final class BucketApi {
         return Responses.xml(200, new XmlWriter().rootText("LocationConstraint", constraint));
     }
 
+    /** x-amz-bucket-object-lock-enabled: true or false (case-insensitive), else InvalidArgument. */
+    static boolean objectLockEnabledHeader(String value) {
+        if (value == null) {
+            return false;
+        }
+        String v = value.trim();
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return v.equalsIgnoreCase("true");
+        }
+        throw new StoreException(new Failure(FailureKind.INVALID_ARGUMENT,
+                "x-amz-bucket-object-lock-enabled must be true or false", "",
+                Map.of("ArgumentName", "x-amz-bucket-object-lock-enabled", "ArgumentValue", value)));
+    }
+
     HttpResponse versioning(S3Request r) {
-        buckets.get(r.bucket());
-        return Responses.xml(200, new XmlWriter().root("VersioningConfiguration").end());
+        return Responses.xml(200, VersioningXml.renderVersioning(buckets.get(r.bucket()).versioning()));
+    }
+
+    HttpResponse putVersioning(S3Request r) {
+        Versioning versioning = VersioningXml.parseVersioning(
+                Bodies.xml(r, VersioningXml.MAX_BODY_BYTES, "VersioningConfiguration"));
+        buckets.setVersioning(r.bucket(), versioning);
+        return Responses.empty(200);
+    }
+
+    HttpResponse getObjectLock(S3Request r) {
+        BucketRecord b = buckets.get(r.bucket());
+        if (!b.objectLockEnabled()) {
+            throw new StoreException(new Failure(FailureKind.OBJECT_LOCK_CONFIGURATION_NOT_FOUND,
+                    "Object Lock configuration does not exist for this bucket", r.bucket().value(),
+                    Map.of("BucketName", r.bucket().value())));
+        }
+        return Responses.xml(200, VersioningXml.renderObjectLock(b.defaultRetention()));
+    }
+
+    HttpResponse putObjectLock(S3Request r) {
+        DefaultRetention defaultRetention = VersioningXml.parseObjectLock(
+                Bodies.xml(r, VersioningXml.MAX_BODY_BYTES, "ObjectLockConfiguration"));
+        buckets.setObjectLock(r.bucket(), defaultRetention);
+        return Responses.empty(200);
     }
 
     HttpResponse getAcl(S3Request r) {
@@ -172,6 +213,73 @@ final class BucketApi {
         return Responses.xml(200, xml.end());
     }
 
+    /** ListObjectVersions: versions and delete markers in listing order, interleaved as S3 lists them. */
+    HttpResponse listVersions(S3Request r) {
+        Query q = r.query();
+        boolean url = encodingTypeUrl(q);
+        String prefix = q.get("prefix") == null ? "" : q.get("prefix");
+        String delimiter = q.get("delimiter");
+        int maxKeys = q.intParam("max-keys", Limits.MAX_KEYS_PER_PAGE, 0, Limits.MAX_KEYS_PER_PAGE);
+        String keyMarker = emptyToNull(q.get("key-marker"));
+        String versionIdMarker = emptyToNull(q.get("version-id-marker"));
+        if (versionIdMarker != null && keyMarker == null) {
+            throw new StoreException(new Failure(FailureKind.INVALID_ARGUMENT,
+                    "A version-id marker cannot be specified without a key marker.", "",
+                    Map.of("ArgumentName", "version-id-marker", "ArgumentValue", versionIdMarker)));
+        }
+        VersionQuery query = new VersionQuery(prefix, delimiter, keyMarker, versionIdMarker, maxKeys);
+        return Responses.xml(200, renderVersions(r, objects.listVersions(r.bucket(), query), query, url));
+    }
+
+    static XmlWriter renderVersions(S3Request r, VersionListing page, VersionQuery query, boolean url) {
+        XmlWriter xml = new XmlWriter().root("ListVersionsResult")
+                .element("Name", r.bucket().value())
+                .element("Prefix", enc(query.prefix(), url))
+                .element("KeyMarker", query.keyMarker() == null ? "" : enc(query.keyMarker(), url))
+                .element("VersionIdMarker", query.versionIdMarker() == null ? "" : query.versionIdMarker())
+                .element("MaxKeys", query.maxKeys());
+        if (query.delimiter() != null) {
+            xml.element("Delimiter", enc(query.delimiter(), url));
+        }
+        if (url) {
+            xml.element("EncodingType", "url");
+        }
+        xml.element("IsTruncated", page.truncated());
+        if (page.truncated()) {
+            xml.optional("NextKeyMarker", page.nextKeyMarker() == null ? null : enc(page.nextKeyMarker(), url));
+            xml.optional("NextVersionIdMarker", page.nextVersionIdMarker());
+        }
+        for (VersionListing.Entry e : page.versions()) {
+            ObjectRecord o = e.record();
+            xml.start(o.deleteMarker() ? "DeleteMarker" : "Version")
+                    .element("Key", enc(e.key(), url))
+                    .element("VersionId", o.versionId())
+                    .element("IsLatest", e.latest())
+                    .element("LastModified", HttpDates.iso(o.lastModifiedMillis()));
+            if (!o.deleteMarker()) {
+                xml.element("ETag", Responses.quote(o.etag()));
+                if (o.checksum() != null) {
+                    xml.element("ChecksumAlgorithm", o.checksum().algorithm().awsName());
+                    xml.element("ChecksumType", o.checksum().type().name());
+                }
+                xml.element("Size", o.size());
+            }
+            xml.start("Owner").element("ID", o.ownerId()).element("DisplayName", displayName(r, o.ownerId())).end();
+            if (!o.deleteMarker()) {
+                xml.element("StorageClass", StorageClasses.of(o.attributes()));
+            }
+            xml.end();
+        }
+        for (String p : page.commonPrefixes()) {
+            xml.start("CommonPrefixes").element("Prefix", enc(p, url)).end();
+        }
+        return xml.end();
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
     static String displayName(S3Request r, String ownerId) {
         return ownerId.equals(r.owner().id()) ? r.owner().displayName() : ownerId;
     }
@@ -205,7 +313,7 @@ final class BucketApi {
         } catch (IllegalArgumentException e) {
             // fall through
         }
-        throw new StoreException(new dev.arca.core.Failure(FailureKind.INVALID_ARGUMENT,
-                "The continuation token provided is incorrect", "", java.util.Map.of("ArgumentName", "continuation-token")));
+        throw new StoreException(new Failure(FailureKind.INVALID_ARGUMENT,
+                "The continuation token provided is incorrect", "", Map.of("ArgumentName", "continuation-token")));
     }
 }

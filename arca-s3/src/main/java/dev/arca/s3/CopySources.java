@@ -5,6 +5,7 @@ import dev.arca.core.Failure;
 import dev.arca.core.FailureKind;
 import dev.arca.core.ObjectKey;
 import dev.arca.core.StoreException;
+import dev.arca.meta.VersionIds;
 import dev.arca.object.CopySource;
 import dev.arca.s3.http.Headers;
 import dev.arca.s3.http.UriEncoding;
@@ -39,11 +40,12 @@ final class CopySources {
         if (slash <= 0 || slash == decoded.length() - 1) {
             throw invalid(raw);
         }
-        if (versionId != null && !versionId.equals("null")) {
-            throw StoreException.of(FailureKind.INVALID_ARGUMENT, "Invalid version id specified");
+        if (versionId != null && !VersionIds.isValid(versionId)) {
+            throw new StoreException(new Failure(FailureKind.INVALID_ARGUMENT, "Invalid version id specified", "",
+                    Map.of("ArgumentName", "x-amz-copy-source", "ArgumentValue", raw)));
         }
         return new CopySource(new BucketName(decoded.substring(0, slash)), new ObjectKey(decoded.substring(slash + 1)),
-                RequestHeaders.conditions(h, "x-amz-copy-source-"));
+                RequestHeaders.conditions(h, "x-amz-copy-source-"), versionId);
     }
 
     /** Parses x-amz-copy-source-range "bytes=first-last" into {first, last}, or null if absent. */

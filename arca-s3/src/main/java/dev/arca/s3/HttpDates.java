@@ -24,6 +24,21 @@ final class HttpDates {
         return ISO.format(Instant.ofEpochMilli(epochMillis));
     }
 
+    /**
+     * Parses an ISO 8601 timestamp with a zone ("2030-01-01T00:00:00Z", fractions and offsets
+     * allowed), as S3 takes in Object Lock headers and documents; null if absent or invalid.
+     */
+    static Instant parseIso(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
     /** Parses an HTTP date (IMF-fixdate or RFC 1123 with a one-digit day); null if absent or invalid (HTTP says: ignore). */
     static Instant parse(String value) {
         if (value == null || value.isBlank()) {

@@ -11,6 +11,9 @@ import dev.arca.meta.PartRecord;
 import dev.arca.meta.UploadListing;
 import dev.arca.meta.UploadQuery;
 import dev.arca.meta.UploadRecord;
+import dev.arca.object.Buckets;
+import dev.arca.object.ChecksumInput;
+import dev.arca.object.CopySource;
 import dev.arca.object.StorageClasses;
 import dev.arca.object.CompletedPart;
 import dev.arca.object.Multipart;
@@ -30,9 +33,11 @@ import java.util.Map;
 /** Multipart upload operations on the wire. */
 final class MultipartApi {
     private final Multipart multipart;
+    private final Buckets buckets;
 
-    MultipartApi(Multipart multipart) {
+    MultipartApi(Multipart multipart, Buckets buckets) {
         this.multipart = multipart;
+        this.buckets = buckets;
     }
 
     HttpResponse create(S3Request r) {
@@ -49,7 +54,7 @@ final class MultipartApi {
             }
         }
         UploadRecord upload = multipart.create(r.bucket(), r.key(), r.owner(), RequestHeaders.attributes(h, true),
-                algorithm, type);
+                algorithm, type, RequestHeaders.objectLock(h));
         Headers out = new Headers();
         if (upload.checksumAlgorithm() != null) {
             out.set("x-amz-checksum-algorithm", upload.checksumAlgorithm().awsName());
@@ -65,8 +70,11 @@ final class MultipartApi {
         Headers h = r.headers();
         RequestHeaders.rejectUnsupported(h);
         RequestHeaders.requireContentLength(r.auth());
+        ChecksumInput checksum = RequestHeaders.checksum(h, r.auth());
+        // Known limit: only the bucket's default retention is seen here, not lock headers the upload was created with.
+        ObjectApi.requireIntegrityForLock(buckets, r, checksum, false, "Put Part");
         PartResult result = multipart.uploadPart(r.bucket(), r.key(), uploadId(r), partNumber(r), r.auth().body(),
-                r.auth().decodedContentLength(), RequestHeaders.checksum(h, r.auth()), h.get("content-md5"));
+                r.auth().decodedContentLength(), checksum, h.get("content-md5"));
         Headers out = new Headers();
         out.set("etag", Responses.quote(result.etag()));
         if (result.checksum() != null) {
@@ -78,15 +86,19 @@ final class MultipartApi {
     HttpResponse uploadPartCopy(S3Request r) {
         Headers h = r.headers();
         RequestHeaders.rejectUnsupported(h);
+        CopySource source = CopySources.parse(h);
         PartResult result = multipart.uploadPartCopy(r.bucket(), r.key(), uploadId(r), partNumber(r),
-                CopySources.parse(h), CopySources.range(h));
+                source, CopySources.range(h));
+        // PartResult does not say which version was read: the header echoes the version the request named.
+        Headers out = new Headers();
+        ObjectApi.copySourceVersionHeader(buckets, source.bucket(), source.versionId(), out);
         XmlWriter xml = new XmlWriter().root("CopyPartResult")
                 .element("LastModified", HttpDates.iso(result.lastModifiedMillis()))
                 .element("ETag", Responses.quote(result.etag()));
         if (result.checksum() != null) {
             xml.element(result.checksum().algorithm().xmlElement(), result.checksum().value());
         }
-        return Responses.xml(200, xml.end());
+        return Responses.xml(200, out, xml.end());
     }
 
     HttpResponse complete(S3Request r) {
@@ -135,7 +147,9 @@ final class MultipartApi {
             xml.element(result.checksum().algorithm().xmlElement(), result.checksum().value());
             xml.element("ChecksumType", result.checksum().type().name());
         }
-        return Responses.xml(200, xml.end());
+        Headers out = new Headers();
+        ObjectApi.versionHeader(buckets, r.bucket(), result.versionId(), out);
+        return Responses.xml(200, out, xml.end());
     }
 
     HttpResponse abort(S3Request r) {

@@ -1,6 +1,8 @@
 package dev.arca.s3;
 
+import dev.arca.core.BucketName;
 import dev.arca.core.ByteRange;
+import dev.arca.core.Conditions;
 import dev.arca.core.Failure;
 import dev.arca.core.FailureKind;
 import dev.arca.core.Limits;
@@ -8,12 +10,19 @@ import dev.arca.core.RangeSpec;
 import dev.arca.core.StoreException;
 import dev.arca.meta.ObjectAttributes;
 import dev.arca.meta.ObjectRecord;
+import dev.arca.meta.Outcome;
 import dev.arca.meta.PartSummary;
+import dev.arca.meta.Retention;
 import dev.arca.meta.StoredChecksum;
+import dev.arca.meta.VersionIds;
+import dev.arca.meta.Versioning;
 import dev.arca.meta.WritePrecondition;
+import dev.arca.object.Buckets;
+import dev.arca.object.ChecksumInput;
 import dev.arca.object.StorageClasses;
 import dev.arca.object.CopyOptions;
 import dev.arca.object.CopySource;
+import dev.arca.object.ObjectLock;
 import dev.arca.object.ObjectRead;
 import dev.arca.object.ObjectStore;
 import dev.arca.object.ReadOptions;
@@ -22,15 +31,22 @@ import dev.arca.object.WriteResult;
 import dev.arca.s3.http.Headers;
 import dev.arca.s3.http.HttpResponse;
 import dev.arca.s3.xml.XmlNode;
+import dev.arca.s3.xml.XmlParser;
 import dev.arca.s3.xml.XmlWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
-/** Object operations on the wire: PutObject, GetObject, HeadObject, DeleteObject(s), CopyObject, tagging, ACLs. */
+/**
+ * Object operations on the wire: PutObject, GetObject, HeadObject, DeleteObject(s), CopyObject,
+ * tagging, ACLs, Object Lock retention and legal hold; each may name a version (versionId).
+ */
 final class ObjectApi {
+    static final String VERSION_ID_HEADER = "x-amz-version-id";
+
     /** Query parameters that override response headers on GET (signed requests only, as in S3). */
     private static final Map<String, String> RESPONSE_OVERRIDES = Map.of(
             "response-content-type", "content-type",
@@ -41,36 +57,66 @@ final class ObjectApi {
             "response-content-encoding", "content-encoding");
 
     private final ObjectStore objects;
+    private final Buckets buckets;
 
-    ObjectApi(ObjectStore objects) {
+    ObjectApi(ObjectStore objects, Buckets buckets) {
         this.objects = objects;
+        this.buckets = buckets;
     }
 
     HttpResponse put(S3Request r) {
         Headers h = r.headers();
         RequestHeaders.rejectUnsupported(h);
         RequestHeaders.requireContentLength(r.auth());
+        ObjectLock lock = RequestHeaders.objectLock(h);
+        ChecksumInput checksum = RequestHeaders.checksum(h, r.auth());
+        requireIntegrityForLock(buckets, r, checksum, RequestHeaders.hasObjectLock(h), "Put Object");
         WriteOptions options = new WriteOptions(r.auth().decodedContentLength(), RequestHeaders.attributes(h, true),
-                RequestHeaders.writePrecondition(h), RequestHeaders.checksum(h, r.auth()), h.get("content-md5"));
+                RequestHeaders.writePrecondition(h), checksum, h.get("content-md5"), lock);
         WriteResult result = objects.put(r.bucket(), r.key(), r.owner(), r.auth().body(), options);
         Headers out = new Headers();
         out.set("etag", Responses.quote(result.etag()));
         checksumHeaders(result.checksum(), out);
+        versionHeader(buckets, r.bucket(), result.versionId(), out);
         return Responses.empty(200, out);
     }
 
+    /**
+     * S3 requires an integrity check on bodies that will be locked: Content-MD5 or a checksum
+     * (header, trailer or x-amz-sdk-checksum-algorithm) when the write names Object Lock settings
+     * for a lock-enabled bucket ({@code explicitLock}) or the bucket has a default retention.
+     * Checked before the body is read; a missing bucket is left to the object layer to report.
+     *
+     * @param operation how S3's message names the request, e.g. "Put Object"
+     */
+    static void requireIntegrityForLock(Buckets buckets, S3Request r, ChecksumInput checksum, boolean explicitLock,
+            String operation) {
+        if (r.header("content-md5") != null || checksum.algorithm() != null) {
+            return;
+        }
+        boolean locked = buckets.find(r.bucket().value())
+                .map(b -> b.objectLockEnabled() && (explicitLock || b.defaultRetention() != null))
+                .orElse(false);
+        if (locked) {
+            throw StoreException.of(FailureKind.INVALID_REQUEST, "Content-MD5 OR x-amz-checksum- HTTP header is required for "
+                    + operation + " requests with Object Lock parameters");
+        }
+    }
+
     HttpResponse get(S3Request r, boolean withBody) {
-        rejectVersionId(r);
+        String versionId = versionIdParam(r);
         Integer partNumber = null;
         if (r.query().has("partNumber")) {
             partNumber = r.query().intParam("partNumber", 1, Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
         RangeSpec range = RangeSpec.parse(r.header("range")).orElse(null);
-        ReadOptions options = new ReadOptions(range, partNumber, RequestHeaders.conditions(r.headers(), ""));
+        ReadOptions options = new ReadOptions(range, partNumber, RequestHeaders.conditions(r.headers(), ""), versionId);
         ObjectRead read = objects.get(r.bucket(), r.key(), options, withBody);
         ObjectRecord record = read.record();
         Headers out = new Headers();
         objectHeaders(record, out);
+        versionHeader(buckets, r.bucket(), record.versionId(), out);
+        lockHeaders(record, out);
         for (Map.Entry<String, String> o : RESPONSE_OVERRIDES.entrySet()) {
             String v = r.query().get(o.getKey());
             if (v != null) {
@@ -147,15 +193,41 @@ final class ObjectApi {
         out.set("last-modified", HttpDates.http(record.lastModifiedMillis()));
     }
 
+    /**
+     * The Object Lock headers GET and HEAD return: mode and retain-until date when the version has
+     * a retention, legal hold when one is on.
+     */
+    static void lockHeaders(ObjectRecord record, Headers out) {
+        if (record.retention() != null) {
+            out.set(RequestHeaders.LOCK_MODE, record.retention().mode().name());
+            out.set(RequestHeaders.LOCK_RETAIN_UNTIL, HttpDates.iso(record.retention().retainUntilMillis()));
+        }
+        if (record.legalHold()) {
+            out.set(RequestHeaders.LOCK_LEGAL_HOLD, "ON");
+        }
+    }
+
     HttpResponse delete(S3Request r) {
-        rejectVersionId(r);
+        String versionId = versionIdParam(r);
         WritePrecondition precondition = WritePrecondition.NONE;
         String ifMatch = r.header("if-match");
         if (ifMatch != null) {
-            precondition = new WritePrecondition.EtagMatches(dev.arca.core.Conditions.unquote(ifMatch));
+            precondition = new WritePrecondition.EtagMatches(Conditions.unquote(ifMatch));
         }
-        objects.delete(r.bucket(), r.key(), precondition);
-        return Responses.empty(204);
+        ObjectStore.DeleteResult result = objects.delete(r.bucket(), r.key(), versionId, precondition,
+                Permissions.bypassGovernance(r));
+        Headers out = new Headers();
+        if (result.deleteMarker()) {
+            out.set("x-amz-delete-marker", "true");
+        }
+        // A marker's id is sent even when it is "null" (suspended bucket), and so is the id a request named.
+        String removed = result.versionId();
+        if (result.deleteMarker() || versionId != null) {
+            versionHeader(VERSION_ID_HEADER, removed, () -> true, out);
+        } else {
+            versionHeader(buckets, r.bucket(), removed, out);
+        }
+        return Responses.empty(204, out);
     }
 
     HttpResponse deleteMany(S3Request r) {
@@ -163,37 +235,36 @@ final class ObjectApi {
         boolean quiet = "true".equalsIgnoreCase(root.childText("Quiet"));
         List<XmlNode> entries = root.all("Object");
         if (entries.isEmpty() || entries.size() > Limits.MAX_DELETE_OBJECTS) {
-            throw dev.arca.s3.xml.XmlParser.malformed();
+            throw XmlParser.malformed();
         }
-        List<String> keys = new ArrayList<>(entries.size());
-        Map<String, String> versionErrors = new LinkedHashMap<>();
+        List<ObjectStore.ObjectIdentifier> targets = new ArrayList<>(entries.size());
         for (XmlNode o : entries) {
-            XmlNode keyNode = o.child("Key").orElseThrow(dev.arca.s3.xml.XmlParser::malformed);
-            String versionId = o.childText("VersionId");
-            if (versionId != null && !versionId.isEmpty() && !versionId.equals("null")) {
-                versionErrors.put(keyNode.text(), versionId);
-                continue;
-            }
-            keys.add(keyNode.text());
+            XmlNode keyNode = o.child("Key").orElseThrow(XmlParser::malformed);
+            targets.add(new ObjectStore.ObjectIdentifier(keyNode.text(), o.childText("VersionId")));
         }
-        List<ObjectStore.DeleteOutcome> outcomes = objects.deleteMany(r.bucket(), keys);
+        List<Outcome.DeleteOutcome> outcomes = objects.deleteMany(r.bucket(), targets, Permissions.bypassGovernance(r));
+        return Responses.xml(200, deleteResult(outcomes, quiet));
+    }
+
+    /** The DeleteObjects answer: one Deleted (unless quiet) or Error element per entry, in order. */
+    static XmlWriter deleteResult(List<Outcome.DeleteOutcome> outcomes, boolean quiet) {
         XmlWriter xml = new XmlWriter().root("DeleteResult");
-        for (ObjectStore.DeleteOutcome outcome : outcomes) {
+        for (Outcome.DeleteOutcome outcome : outcomes) {
             if (outcome.failure() == null) {
                 if (!quiet) {
-                    xml.start("Deleted").element("Key", outcome.key()).end();
+                    xml.start("Deleted").element("Key", outcome.key()).optional("VersionId", outcome.versionId());
+                    if (outcome.deleteMarker()) {
+                        xml.element("DeleteMarker", true).optional("DeleteMarkerVersionId", outcome.deleteMarkerVersionId());
+                    }
+                    xml.end();
                 }
             } else {
-                xml.start("Error").element("Key", outcome.key())
+                xml.start("Error").element("Key", outcome.key()).optional("VersionId", outcome.versionId())
                         .element("Code", S3Errors.of(outcome.failure()).code())
                         .element("Message", outcome.failure().message()).end();
             }
         }
-        for (Map.Entry<String, String> e : versionErrors.entrySet()) {
-            xml.start("Error").element("Key", e.getKey()).element("VersionId", e.getValue())
-                    .element("Code", "NoSuchVersion").element("Message", "The specified version does not exist.").end();
-        }
-        return Responses.xml(200, xml.end());
+        return xml.end();
     }
 
     HttpResponse copy(S3Request r) {
@@ -205,8 +276,11 @@ final class ObjectApi {
         ObjectAttributes attributes = RequestHeaders.attributes(h, false);
         CopyOptions options = new CopyOptions(replaceMetadata, attributes, replaceTags,
                 RequestHeaders.tagging(h.get("x-amz-tagging")), RequestHeaders.algorithmHeader(h),
-                RequestHeaders.writePrecondition(h));
+                RequestHeaders.writePrecondition(h), RequestHeaders.objectLock(h));
         WriteResult result = objects.copy(source, r.bucket(), r.key(), r.owner(), options);
+        Headers out = new Headers();
+        versionHeader(buckets, r.bucket(), result.versionId(), out);
+        copySourceVersionHeader(buckets, source.bucket(), result.sourceVersionId(), out);
         XmlWriter xml = new XmlWriter().root("CopyObjectResult")
                 .element("ETag", Responses.quote(result.etag()))
                 .element("LastModified", HttpDates.iso(result.lastModifiedMillis()));
@@ -214,7 +288,7 @@ final class ObjectApi {
             xml.element(result.checksum().algorithm().xmlElement(), result.checksum().value());
             xml.element("ChecksumType", result.checksum().type().name());
         }
-        return Responses.xml(200, xml.end());
+        return Responses.xml(200, out, xml.end());
     }
 
     private static boolean directive(Headers h, String name) {
@@ -232,39 +306,42 @@ final class ObjectApi {
     }
 
     HttpResponse getTagging(S3Request r) {
-        rejectVersionId(r);
-        Map<String, String> tags = objects.getTags(r.bucket(), r.key());
+        ObjectStore.VersionTags tags = objects.getTags(r.bucket(), r.key(), versionIdParam(r));
         XmlWriter xml = new XmlWriter().root("Tagging").start("TagSet");
-        for (Map.Entry<String, String> t : tags.entrySet()) {
+        for (Map.Entry<String, String> t : tags.tags().entrySet()) {
             xml.start("Tag").element("Key", t.getKey()).element("Value", t.getValue()).end();
         }
-        return Responses.xml(200, xml.end().end());
+        Headers out = new Headers();
+        versionHeader(buckets, r.bucket(), tags.versionId(), out);
+        return Responses.xml(200, out, xml.end().end());
     }
 
     HttpResponse putTagging(S3Request r) {
-        rejectVersionId(r);
+        String versionId = versionIdParam(r);
         XmlNode root = Bodies.xml(r, Limits.MAX_XML_BODY_BYTES, "Tagging");
-        XmlNode tagSet = root.child("TagSet").orElseThrow(dev.arca.s3.xml.XmlParser::malformed);
+        XmlNode tagSet = root.child("TagSet").orElseThrow(XmlParser::malformed);
         Map<String, String> tags = new LinkedHashMap<>();
         for (XmlNode tag : tagSet.all("Tag")) {
-            String k = tag.child("Key").map(XmlNode::text).orElseThrow(dev.arca.s3.xml.XmlParser::malformed);
-            String v = tag.child("Value").map(XmlNode::text).orElseThrow(dev.arca.s3.xml.XmlParser::malformed);
+            String k = tag.child("Key").map(XmlNode::text).orElseThrow(XmlParser::malformed);
+            String v = tag.child("Value").map(XmlNode::text).orElseThrow(XmlParser::malformed);
             if (tags.put(k, v) != null) {
                 throw StoreException.of(FailureKind.INVALID_TAG, "Cannot provide multiple Tags with the same key");
             }
         }
-        objects.putTags(r.bucket(), r.key(), tags);
-        return Responses.empty(200);
+        Headers out = new Headers();
+        versionHeader(buckets, r.bucket(), objects.putTags(r.bucket(), r.key(), versionId, tags), out);
+        return Responses.empty(200, out);
     }
 
     HttpResponse deleteTagging(S3Request r) {
-        rejectVersionId(r);
-        objects.putTags(r.bucket(), r.key(), Map.of());
-        return Responses.empty(204);
+        Headers out = new Headers();
+        versionHeader(buckets, r.bucket(), objects.putTags(r.bucket(), r.key(), versionIdParam(r), Map.of()), out);
+        return Responses.empty(204, out);
     }
 
     HttpResponse getAcl(S3Request r) {
-        ObjectRecord record = objects.get(r.bucket(), r.key(), ReadOptions.WHOLE, false).record();
+        ReadOptions version = new ReadOptions(null, null, Conditions.NONE, versionIdParam(r));
+        ObjectRecord record = objects.get(r.bucket(), r.key(), version, false).record();
         return Responses.xml(200, Acls.ownerFullControl(record.ownerId(), r.owner()));
     }
 
@@ -273,16 +350,79 @@ final class ObjectApi {
         if (Bodies.readBounded(r.auth().body(), Limits.MAX_XML_BODY_BYTES).length > 0) {
             throw StoreException.of(FailureKind.ACCESS_CONTROL_LIST_NOT_SUPPORTED, "The bucket does not allow ACLs");
         }
-        objects.get(r.bucket(), r.key(), ReadOptions.WHOLE, false);
+        objects.get(r.bucket(), r.key(), new ReadOptions(null, null, Conditions.NONE, versionIdParam(r)), false);
         return Responses.empty(200);
     }
 
-    /** Versioning does not exist yet: only the "null" version may be named. */
-    private static void rejectVersionId(S3Request r) {
-        String v = r.query().get("versionId");
-        if (v != null && !v.equals("null")) {
+    HttpResponse getRetention(S3Request r) {
+        Retention retention = objects.getRetention(r.bucket(), r.key(), versionIdParam(r));
+        return Responses.xml(200, VersioningXml.renderRetention(retention));
+    }
+
+    HttpResponse putRetention(S3Request r) {
+        String versionId = versionIdParam(r);
+        Retention retention = VersioningXml.parseRetention(Bodies.xml(r, VersioningXml.MAX_BODY_BYTES, "Retention"));
+        objects.putRetention(r.bucket(), r.key(), versionId, retention, Permissions.bypassGovernance(r));
+        return Responses.empty(200);
+    }
+
+    HttpResponse getLegalHold(S3Request r) {
+        boolean on = objects.getLegalHold(r.bucket(), r.key(), versionIdParam(r));
+        return Responses.xml(200, VersioningXml.renderLegalHold(on));
+    }
+
+    HttpResponse putLegalHold(S3Request r) {
+        String versionId = versionIdParam(r);
+        boolean on = VersioningXml.parseLegalHold(Bodies.xml(r, VersioningXml.MAX_BODY_BYTES, "LegalHold"));
+        objects.putLegalHold(r.bucket(), r.key(), versionId, on);
+        return Responses.empty(200);
+    }
+
+    /**
+     * The versionId query parameter: null when absent; "null" or an id Arca issues; anything else
+     * (the empty string included) is InvalidArgument, as in S3.
+     */
+    static String versionIdParam(S3Request r) {
+        return versionIdParam(r.query());
+    }
+
+    static String versionIdParam(Query q) {
+        String v = q.get("versionId");
+        if (v == null) {
+            return null;
+        }
+        if (v.isEmpty()) {
+            throw new StoreException(new Failure(FailureKind.INVALID_ARGUMENT, "Version id cannot be the empty string", "",
+                    Map.of("ArgumentName", "versionId", "ArgumentValue", v)));
+        }
+        if (!VersionIds.isValid(v)) {
             throw new StoreException(new Failure(FailureKind.INVALID_ARGUMENT, "Invalid version id specified", "",
                     Map.of("ArgumentName", "versionId", "ArgumentValue", v)));
         }
+        return v;
+    }
+
+    /**
+     * Sets x-amz-version-id as S3 does: a version id is announced unless it is "null" in a bucket
+     * whose versioning was never configured; "null" is announced once versioning has been enabled
+     * or suspended. The bucket is read only for "null" ids.
+     */
+    static void versionHeader(Buckets buckets, BucketName bucket, String versionId, Headers out) {
+        versionHeader(VERSION_ID_HEADER, versionId, () -> versioningConfigured(buckets, bucket), out);
+    }
+
+    /** x-amz-copy-source-version-id for the version a copy read, by the same rule for the source bucket. */
+    static void copySourceVersionHeader(Buckets buckets, BucketName sourceBucket, String sourceVersionId, Headers out) {
+        versionHeader("x-amz-copy-source-version-id", sourceVersionId, () -> versioningConfigured(buckets, sourceBucket), out);
+    }
+
+    static void versionHeader(String header, String versionId, BooleanSupplier versioningConfigured, Headers out) {
+        if (versionId != null && (!versionId.equals(VersionIds.NULL) || versioningConfigured.getAsBoolean())) {
+            out.set(header, versionId);
+        }
+    }
+
+    private static boolean versioningConfigured(Buckets buckets, BucketName bucket) {
+        return buckets.find(bucket.value()).map(b -> b.versioning() != Versioning.UNVERSIONED).orElse(false);
     }
 }

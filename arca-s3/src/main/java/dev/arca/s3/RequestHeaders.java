@@ -7,12 +7,16 @@ import dev.arca.core.StoreException;
 import dev.arca.core.checksum.ChecksumAlgorithm;
 import dev.arca.core.checksum.Checksums;
 import dev.arca.meta.ObjectAttributes;
+import dev.arca.meta.Retention;
+import dev.arca.meta.RetentionMode;
 import dev.arca.meta.WritePrecondition;
 import dev.arca.object.StorageClasses;
 import dev.arca.object.ChecksumInput;
+import dev.arca.object.ObjectLock;
 import dev.arca.s3.auth.AuthenticatedRequest;
 import dev.arca.s3.http.Headers;
 import dev.arca.s3.http.UriEncoding;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +29,9 @@ final class RequestHeaders {
     static final List<String> STORED_HEADERS = List.of(
             "content-type", "content-encoding", "content-disposition", "content-language", "cache-control", "expires");
     private static final String META_PREFIX = "x-amz-meta-";
+    static final String LOCK_MODE = "x-amz-object-lock-mode";
+    static final String LOCK_RETAIN_UNTIL = "x-amz-object-lock-retain-until-date";
+    static final String LOCK_LEGAL_HOLD = "x-amz-object-lock-legal-hold";
 
     private RequestHeaders() {}
 
@@ -230,9 +237,66 @@ final class RequestHeaders {
                 throw StoreException.of(FailureKind.ACCESS_CONTROL_LIST_NOT_SUPPORTED, "The bucket does not allow ACLs");
             }
         }
-        if (h.contains("x-amz-object-lock-mode") || h.contains("x-amz-object-lock-retain-until-date")
-                || h.contains("x-amz-object-lock-legal-hold")) {
-            throw StoreException.of(FailureKind.NOT_IMPLEMENTED, "Object Lock is not implemented yet");
+    }
+
+    /**
+     * The Object Lock settings of a write (PutObject, CopyObject, CreateMultipartUpload):
+     * x-amz-object-lock-mode and x-amz-object-lock-retain-until-date (both or neither) and
+     * x-amz-object-lock-legal-hold; malformed values are InvalidArgument, with AWS's messages.
+     */
+    static ObjectLock objectLock(Headers h) {
+        String mode = h.get(LOCK_MODE);
+        String until = h.get(LOCK_RETAIN_UNTIL);
+        Retention retention = null;
+        if (mode != null || until != null) {
+            if (mode == null || until == null) {
+                throw lockArgument("x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied",
+                        mode == null ? LOCK_MODE : LOCK_RETAIN_UNTIL, "");
+            }
+            RetentionMode m = retentionMode(mode.trim());
+            if (m == null) {
+                throw lockArgument("Unknown wormMode directive.", LOCK_MODE, mode);
+            }
+            Instant instant = HttpDates.parseIso(until);
+            if (instant == null) {
+                throw lockArgument("The retain until date must be provided in ISO 8601 format", LOCK_RETAIN_UNTIL, until);
+            }
+            retention = new Retention(m, instant.toEpochMilli());
         }
+        boolean legalHold = false;
+        String hold = h.get(LOCK_LEGAL_HOLD);
+        if (hold != null) {
+            legalHold = switch (hold.trim()) {
+                case "ON" -> true;
+                case "OFF" -> false;
+                default -> throw lockArgument("Legal Hold must be either of 'ON' or 'OFF'", LOCK_LEGAL_HOLD, hold);
+            };
+        }
+        return new ObjectLock(retention, legalHold);
+    }
+
+    /** Whether any Object Lock header is present (such writes need an integrity header, as in S3). */
+    static boolean hasObjectLock(Headers h) {
+        return h.contains(LOCK_MODE) || h.contains(LOCK_RETAIN_UNTIL) || h.contains(LOCK_LEGAL_HOLD);
+    }
+
+    /** An S3 retention mode by its exact name (S3 is case-sensitive here), or null. */
+    static RetentionMode retentionMode(String name) {
+        return switch (name) {
+            case "GOVERNANCE" -> RetentionMode.GOVERNANCE;
+            case "COMPLIANCE" -> RetentionMode.COMPLIANCE;
+            default -> null;
+        };
+    }
+
+    /** Whether x-amz-bypass-governance-retention asks to bypass GOVERNANCE retention. */
+    static boolean bypassGovernanceRequested(Headers h) {
+        String v = h.get("x-amz-bypass-governance-retention");
+        return v != null && v.trim().equalsIgnoreCase("true");
+    }
+
+    private static StoreException lockArgument(String message, String name, String value) {
+        return new StoreException(new Failure(FailureKind.INVALID_ARGUMENT, message, "",
+                Map.of("ArgumentName", name, "ArgumentValue", value)));
     }
 }

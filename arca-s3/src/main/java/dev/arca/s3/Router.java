@@ -17,8 +17,10 @@ import java.util.Set;
  */
 final class Router {
     /** Subresources that select an operation Arca implements; anything else in SUBRESOURCES is NotImplemented. */
-    private static final Set<String> SUPPORTED_BUCKET = Set.of("location", "uploads", "delete", "versioning", "acl");
-    private static final Set<String> SUPPORTED_OBJECT = Set.of("uploads", "uploadId", "partNumber", "tagging", "acl");
+    private static final Set<String> SUPPORTED_BUCKET = Set.of("location", "uploads", "delete", "versioning", "versions",
+            "acl", "object-lock", "lifecycle");
+    private static final Set<String> SUPPORTED_OBJECT = Set.of("uploads", "uploadId", "partNumber", "tagging", "acl",
+            "retention", "legal-hold");
 
     private final List<String> domains;
 
@@ -94,8 +96,14 @@ final class Router {
                     yield S3Operation.LIST_MULTIPART_UPLOADS;
                 } else if (q.has("versioning")) {
                     yield S3Operation.GET_BUCKET_VERSIONING;
+                } else if (q.has("versions")) {
+                    yield S3Operation.LIST_OBJECT_VERSIONS;
                 } else if (q.has("acl")) {
                     yield S3Operation.GET_BUCKET_ACL;
+                } else if (q.has("object-lock")) {
+                    yield S3Operation.GET_OBJECT_LOCK_CONFIGURATION;
+                } else if (q.has("lifecycle")) {
+                    yield S3Operation.GET_BUCKET_LIFECYCLE;
                 } else if (q.has("delete")) {
                     throw methodNotAllowed(method);
                 }
@@ -105,15 +113,21 @@ final class Router {
                 if (q.has("acl")) {
                     yield S3Operation.PUT_BUCKET_ACL;
                 } else if (q.has("versioning")) {
-                    throw notImplemented("versioning");
-                } else if (q.has("location") || q.has("uploads") || q.has("delete")) {
+                    yield S3Operation.PUT_BUCKET_VERSIONING;
+                } else if (q.has("object-lock")) {
+                    yield S3Operation.PUT_OBJECT_LOCK_CONFIGURATION;
+                } else if (q.has("lifecycle")) {
+                    yield S3Operation.PUT_BUCKET_LIFECYCLE;
+                } else if (q.has("location") || q.has("uploads") || q.has("delete") || q.has("versions")) {
                     throw methodNotAllowed(method);
                 }
                 yield S3Operation.CREATE_BUCKET;
             }
             case "HEAD" -> S3Operation.HEAD_BUCKET;
             case "DELETE" -> {
-                if (!onlyNonSubresources(q)) {
+                if (q.has("lifecycle")) {
+                    yield S3Operation.DELETE_BUCKET_LIFECYCLE;
+                } else if (!onlyNonSubresources(q)) {
                     throw methodNotAllowed(method);
                 }
                 yield S3Operation.DELETE_BUCKET;
@@ -137,6 +151,10 @@ final class Router {
                     yield S3Operation.PUT_OBJECT_TAGGING;
                 } else if (q.has("acl")) {
                     yield S3Operation.PUT_OBJECT_ACL;
+                } else if (q.has("retention")) {
+                    yield S3Operation.PUT_OBJECT_RETENTION;
+                } else if (q.has("legal-hold")) {
+                    yield S3Operation.PUT_OBJECT_LEGAL_HOLD;
                 } else if (q.has("uploadId") || q.has("partNumber")) {
                     yield copy ? S3Operation.UPLOAD_PART_COPY : S3Operation.UPLOAD_PART;
                 }
@@ -147,6 +165,10 @@ final class Router {
                     yield S3Operation.GET_OBJECT_TAGGING;
                 } else if (q.has("acl")) {
                     yield S3Operation.GET_OBJECT_ACL;
+                } else if (q.has("retention")) {
+                    yield S3Operation.GET_OBJECT_RETENTION;
+                } else if (q.has("legal-hold")) {
+                    yield S3Operation.GET_OBJECT_LEGAL_HOLD;
                 } else if (q.has("uploadId")) {
                     yield S3Operation.LIST_PARTS;
                 }
@@ -158,6 +180,9 @@ final class Router {
                     yield S3Operation.DELETE_OBJECT_TAGGING;
                 } else if (q.has("uploadId")) {
                     yield S3Operation.ABORT_MULTIPART_UPLOAD;
+                } else if (q.has("retention") || q.has("legal-hold")) {
+                    // no such operation; falling through to DeleteObject would delete the object
+                    throw methodNotAllowed(method);
                 }
                 yield S3Operation.DELETE_OBJECT;
             }

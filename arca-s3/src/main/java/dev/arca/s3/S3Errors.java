@@ -36,6 +36,7 @@ public final class S3Errors {
             case INVALID_ACCESS_KEY_ID -> new S3Error(403, "InvalidAccessKeyId");
             case INVALID_ARGUMENT -> new S3Error(400, "InvalidArgument");
             case INVALID_BUCKET_NAME -> new S3Error(400, "InvalidBucketName");
+            case INVALID_BUCKET_STATE -> new S3Error(409, "InvalidBucketState");
             case INVALID_DIGEST -> new S3Error(400, "InvalidDigest");
             case INVALID_LOCATION_CONSTRAINT -> new S3Error(400, "InvalidLocationConstraint");
             case INVALID_PART -> new S3Error(400, "InvalidPart");
@@ -56,9 +57,13 @@ public final class S3Errors {
             case MISSING_SECURITY_HEADER -> new S3Error(400, "MissingSecurityHeader");
             case NO_SUCH_BUCKET -> new S3Error(404, "NoSuchBucket");
             case NO_SUCH_KEY -> new S3Error(404, "NoSuchKey");
+            case NO_SUCH_LIFECYCLE_CONFIGURATION -> new S3Error(404, "NoSuchLifecycleConfiguration");
+            case NO_SUCH_OBJECT_LOCK_CONFIGURATION -> new S3Error(404, "NoSuchObjectLockConfiguration");
             case NO_SUCH_TAG_SET -> new S3Error(404, "NoSuchTagSet");
             case NO_SUCH_UPLOAD -> new S3Error(404, "NoSuchUpload");
+            case NO_SUCH_VERSION -> new S3Error(404, "NoSuchVersion");
             case NOT_MODIFIED -> new S3Error(304, "NotModified");
+            case OBJECT_LOCK_CONFIGURATION_NOT_FOUND -> new S3Error(404, "ObjectLockConfigurationNotFoundError");
             case PRECONDITION_FAILED -> new S3Error(412, "PreconditionFailed");
             case REQUEST_TIME_TOO_SKEWED -> new S3Error(403, "RequestTimeTooSkewed");
             case REQUEST_TIMEOUT -> new S3Error(400, "RequestTimeout");

@@ -6,6 +6,7 @@ import dev.arca.core.Ids;
 import dev.arca.core.StoreException;
 import dev.arca.meta.BucketRecord;
 import dev.arca.object.ObjectLayer;
+import dev.arca.object.ObjectStore;
 import dev.arca.object.Owner;
 import dev.arca.s3.auth.AuthenticatedRequest;
 import dev.arca.s3.auth.Credential;
@@ -39,6 +40,7 @@ public final class S3Handler implements HttpHandler {
     private final BucketApi bucketApi;
     private final ObjectApi objectApi;
     private final MultipartApi multipartApi;
+    private final LifecycleApi lifecycleApi;
     private final AdminApi adminApi;
     private final String adminOwnerId;
 
@@ -58,8 +60,9 @@ public final class S3Handler implements HttpHandler {
         this.ready = ready;
         this.hostId = java.util.Base64.getEncoder().encodeToString(ids.random(24));
         this.bucketApi = new BucketApi(layer.buckets(), layer.objects());
-        this.objectApi = new ObjectApi(layer.objects());
-        this.multipartApi = new MultipartApi(layer.multipart());
+        this.objectApi = new ObjectApi(layer.objects(), layer.buckets());
+        this.multipartApi = new MultipartApi(layer.multipart(), layer.buckets());
+        this.lifecycleApi = new LifecycleApi(layer.buckets());
         this.adminApi = new AdminApi(store, layer, ids);
         this.adminOwnerId = adminOwnerId;
     }
@@ -145,10 +148,17 @@ public final class S3Handler implements HttpHandler {
             case HEAD_BUCKET -> bucketApi.head(r);
             case GET_BUCKET_LOCATION -> bucketApi.location(r);
             case GET_BUCKET_VERSIONING -> bucketApi.versioning(r);
+            case PUT_BUCKET_VERSIONING -> bucketApi.putVersioning(r);
+            case GET_OBJECT_LOCK_CONFIGURATION -> bucketApi.getObjectLock(r);
+            case PUT_OBJECT_LOCK_CONFIGURATION -> bucketApi.putObjectLock(r);
+            case GET_BUCKET_LIFECYCLE -> lifecycleApi.get(r);
+            case PUT_BUCKET_LIFECYCLE -> lifecycleApi.put(r);
+            case DELETE_BUCKET_LIFECYCLE -> lifecycleApi.delete(r);
             case GET_BUCKET_ACL -> bucketApi.getAcl(r);
             case PUT_BUCKET_ACL -> bucketApi.putAcl(r);
             case LIST_OBJECTS -> bucketApi.list(r, false);
             case LIST_OBJECTS_V2 -> bucketApi.list(r, true);
+            case LIST_OBJECT_VERSIONS -> bucketApi.listVersions(r);
             case LIST_MULTIPART_UPLOADS -> multipartApi.listUploads(r);
             case DELETE_OBJECTS -> objectApi.deleteMany(r);
             case PUT_OBJECT -> objectApi.put(r);
@@ -161,6 +171,10 @@ public final class S3Handler implements HttpHandler {
             case DELETE_OBJECT_TAGGING -> objectApi.deleteTagging(r);
             case GET_OBJECT_ACL -> objectApi.getAcl(r);
             case PUT_OBJECT_ACL -> objectApi.putAcl(r);
+            case GET_OBJECT_RETENTION -> objectApi.getRetention(r);
+            case PUT_OBJECT_RETENTION -> objectApi.putRetention(r);
+            case GET_OBJECT_LEGAL_HOLD -> objectApi.getLegalHold(r);
+            case PUT_OBJECT_LEGAL_HOLD -> objectApi.putLegalHold(r);
             case CREATE_MULTIPART_UPLOAD -> multipartApi.create(r);
             case UPLOAD_PART -> multipartApi.uploadPart(r);
             case UPLOAD_PART_COPY -> multipartApi.uploadPartCopy(r);
@@ -182,6 +196,28 @@ public final class S3Handler implements HttpHandler {
         return r;
     }
 
+    /**
+     * A failure on a delete marker (NoSuchKey when the current version is one, MethodNotAllowed
+     * when a request names one) carries x-amz-delete-marker, x-amz-version-id and, for the
+     * marker itself, Last-Modified, as S3 sends them; returns whether it was such a failure.
+     */
+    static boolean deleteMarkerHeaders(Failure failure, Headers h) {
+        Map<String, String> details = failure.details();
+        if (!"true".equals(details.get(ObjectStore.DELETE_MARKER))) {
+            return false;
+        }
+        h.set("x-amz-delete-marker", "true");
+        String versionId = details.get(ObjectStore.VERSION_ID);
+        if (versionId != null) {
+            h.set(ObjectApi.VERSION_ID_HEADER, versionId);
+        }
+        String modified = details.get("LastModified");
+        if (modified != null && failure.kind() == FailureKind.METHOD_NOT_ALLOWED) {
+            h.set("last-modified", HttpDates.http(Long.parseLong(modified)));
+        }
+        return true;
+    }
+
     /** The S3 error response for a failure: XML body (none for HEAD and 304), AWS status and code. */
     private HttpResponse error(Failure failure, HttpExchange exchange, String requestId) {
         S3Errors.S3Error e = S3Errors.of(failure);
@@ -199,6 +235,7 @@ public final class S3Handler implements HttpHandler {
         if (failure.kind() == FailureKind.INVALID_RANGE && failure.details().containsKey("ActualObjectSize")) {
             h.set("content-range", "bytes */" + failure.details().get("ActualObjectSize"));
         }
+        boolean deleteMarker = deleteMarkerHeaders(failure, h);
         if (failure.kind() == FailureKind.NOT_MODIFIED || exchange.method().equals("HEAD")) {
             return Responses.empty(e.status(), h);
         }
@@ -207,9 +244,16 @@ public final class S3Handler implements HttpHandler {
                 .element("Message", failure.message());
         String resource = failure.resource().isEmpty() ? exchange.rawPath() : failure.resource();
         xml.element("Resource", resource);
+        if (deleteMarker && failure.kind() == FailureKind.METHOD_NOT_ALLOWED) {
+            xml.element("Method", exchange.method()).element("ResourceType", "DeleteMarker");
+        }
         for (Map.Entry<String, String> d : failure.details().entrySet()) {
-            if (!d.getKey().equals("LastModified") && !d.getKey().equals("ETag")) {
-                xml.element(d.getKey(), d.getValue());
+            String name = d.getKey();
+            // these details travel as headers; VersionId stays an element where it names a missing version
+            boolean header = name.equals("LastModified") || name.equals("ETag") || name.equals(ObjectStore.DELETE_MARKER)
+                    || deleteMarker && name.equals(ObjectStore.VERSION_ID);
+            if (!header) {
+                xml.element(name, d.getValue());
             }
         }
         xml.element("RequestId", requestId).element("HostId", hostId).end();

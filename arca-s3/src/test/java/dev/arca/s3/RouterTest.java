@@ -92,9 +92,33 @@ class RouterTest {
     }
 
     @Test
+    void versioningObjectLockAndLifecycleSubresources() {
+        assertThat(route("GET", "h", "/bkt", "versioning").operation()).isEqualTo(S3Operation.GET_BUCKET_VERSIONING);
+        assertThat(route("PUT", "h", "/bkt", "versioning").operation()).isEqualTo(S3Operation.PUT_BUCKET_VERSIONING);
+        assertThat(route("GET", "h", "/bkt", "versions&prefix=a").operation()).isEqualTo(S3Operation.LIST_OBJECT_VERSIONS);
+        assertThat(route("GET", "h", "/bkt", "object-lock").operation()).isEqualTo(S3Operation.GET_OBJECT_LOCK_CONFIGURATION);
+        assertThat(route("PUT", "h", "/bkt", "object-lock").operation()).isEqualTo(S3Operation.PUT_OBJECT_LOCK_CONFIGURATION);
+        assertThat(route("GET", "h", "/bkt", "lifecycle").operation()).isEqualTo(S3Operation.GET_BUCKET_LIFECYCLE);
+        assertThat(route("PUT", "h", "/bkt", "lifecycle").operation()).isEqualTo(S3Operation.PUT_BUCKET_LIFECYCLE);
+        assertThat(route("DELETE", "h", "/bkt", "lifecycle").operation()).isEqualTo(S3Operation.DELETE_BUCKET_LIFECYCLE);
+        assertThat(route("GET", "h", "/bkt/k", "retention&versionId=null").operation()).isEqualTo(S3Operation.GET_OBJECT_RETENTION);
+        assertThat(route("PUT", "h", "/bkt/k", "retention").operation()).isEqualTo(S3Operation.PUT_OBJECT_RETENTION);
+        assertThat(route("GET", "h", "/bkt/k", "legal-hold").operation()).isEqualTo(S3Operation.GET_OBJECT_LEGAL_HOLD);
+        assertThat(route("PUT", "h", "/bkt/k", "legal-hold").operation()).isEqualTo(S3Operation.PUT_OBJECT_LEGAL_HOLD);
+        // versionId is an ordinary parameter of the object operations
+        assertThat(route("DELETE", "h", "/bkt/k", "versionId=null").operation()).isEqualTo(S3Operation.DELETE_OBJECT);
+        assertThat(route("HEAD", "h", "/bkt/k", "versionId=null").operation()).isEqualTo(S3Operation.HEAD_OBJECT);
+        // there is no operation to delete a retention or legal hold: never fall through to DeleteObject
+        assertThat(failure("DELETE", "h", "/bkt/k", "retention")).isEqualTo(FailureKind.METHOD_NOT_ALLOWED);
+        assertThat(failure("DELETE", "h", "/bkt/k", "legal-hold")).isEqualTo(FailureKind.METHOD_NOT_ALLOWED);
+        assertThat(failure("PUT", "h", "/bkt", "versions")).isEqualTo(FailureKind.METHOD_NOT_ALLOWED);
+        assertThat(failure("DELETE", "h", "/bkt", "versioning")).isEqualTo(FailureKind.METHOD_NOT_ALLOWED);
+    }
+
+    @Test
     void unsupportedAndInvalidRequestsFailClearly() {
         assertThat(failure("GET", "h", "/bkt", "cors")).isEqualTo(FailureKind.NOT_IMPLEMENTED);
-        assertThat(failure("PUT", "h", "/bkt/k", "retention")).isEqualTo(FailureKind.NOT_IMPLEMENTED);
+        assertThat(failure("POST", "h", "/bkt/k", "restore")).isEqualTo(FailureKind.NOT_IMPLEMENTED);
         assertThat(failure("POST", "h", "/bkt/k", "")).isEqualTo(FailureKind.METHOD_NOT_ALLOWED);
         assertThat(failure("PATCH", "h", "/bkt/k", "")).isEqualTo(FailureKind.METHOD_NOT_ALLOWED);
         assertThat(failure("PUT", "h", "/", "")).isEqualTo(FailureKind.METHOD_NOT_ALLOWED);

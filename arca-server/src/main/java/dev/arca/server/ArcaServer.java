@@ -5,6 +5,7 @@ import dev.arca.core.Ids;
 import dev.arca.meta.KvMetadataStore;
 import dev.arca.meta.kv.RocksKv;
 import dev.arca.object.ObjectLayer;
+import dev.arca.object.SteadyClock;
 import dev.arca.s3.S3Handler;
 import dev.arca.s3.auth.Credential;
 import dev.arca.s3.auth.CredentialProvider;
@@ -74,8 +75,22 @@ public final class ArcaServer implements AutoCloseable {
         return (k, m) -> ErasureCoders.create(k, m, impl);
     }
 
+    /**
+     * Starts with {@code objectClock} as the object layer's clock (last-modified times, Object Lock
+     * retention, lifecycle), while request signing keeps the system clock: for tests that move
+     * time for retention and lifecycle.
+     */
+    public static ArcaServer start(ServerConfig config, Map<String, String> env, InstantSource objectClock) {
+        return start(config, env, coders(config.erasureCoder()), objectClock);
+    }
+
     /** Starts with {@code coders} as the source of erasure coders (each is self-tested before use). */
     static ArcaServer start(ServerConfig config, Map<String, String> env, ErasureBlobStore.CoderFactory coders) {
+        return start(config, env, coders, SteadyClock.system());
+    }
+
+    private static ArcaServer start(ServerConfig config, Map<String, String> env, ErasureBlobStore.CoderFactory coders,
+            InstantSource objectClock) {
         Entropy entropy = Entropy.secure();
         InstantSource clock = InstantSource.system();
         Ids ids = new Ids(clock, entropy);
@@ -91,8 +106,9 @@ public final class ArcaServer implements AutoCloseable {
         ObjectLayer layer = null;
         try {
             meta = new KvMetadataStore(RocksKv.open(data.resolve("meta"), RocksKv.Options.defaults()), config.syncMetadata());
-            layer = new ObjectLayer(meta, blobs, clock, ids, config.region());
+            layer = new ObjectLayer(meta, blobs, objectClock, ids, config.region());
             ObjectLayer.RecoveryReport recovery = layer.recover();
+            layer.startLifecycle(config.lifecycleInterval());
             blobs.startBackground(new Scrubber.Settings(config.scrubRate(), config.scrubInterval(), config.driveCheckInterval()));
             Credential root = new Credential(credentials.accessKey(), credentials.secretKey(), ROOT_OWNER_ID, ROOT_DISPLAY_NAME);
             CredentialProvider provider = accessKey -> accessKey.equals(root.accessKeyId()) ? Optional.of(root) : Optional.empty();

@@ -51,6 +51,7 @@ public final class ConfigLoader {
         d.put("scrub-rate", "32MiB");
         d.put("scrub-interval", "24h");
         d.put("drive-check-interval", "10s");
+        d.put("lifecycle-interval", "1h");
         return d;
     }
 
@@ -208,7 +209,8 @@ public final class ConfigLoader {
                 coder,
                 bytes("scrub-rate", v.get("scrub-rate"), src),
                 duration("scrub-interval", v.get("scrub-interval"), src),
-                duration("drive-check-interval", v.get("drive-check-interval"), src));
+                duration("drive-check-interval", v.get("drive-check-interval"), src),
+                duration("lifecycle-interval", v.get("lifecycle-interval"), src));
     }
 
     /** Byte counts like 0, 1048576, 512KiB, 32MiB, 1GiB. */

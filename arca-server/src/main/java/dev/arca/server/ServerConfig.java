@@ -28,6 +28,7 @@ import java.util.List;
  * @param scrubRate          bytes per second the background scrubber verifies; 0 turns it off
  * @param scrubInterval      time between the starts of two scrub passes
  * @param driveCheckInterval how often to look for replaced (empty) drives to format and refill
+ * @param lifecycleInterval  time between two runs of the lifecycle worker (expiration rules)
  */
 public record ServerConfig(
         Path dataDir,
@@ -48,7 +49,8 @@ public record ServerConfig(
         String erasureCoder,
         long scrubRate,
         Duration scrubInterval,
-        Duration driveCheckInterval) {
+        Duration driveCheckInterval,
+        Duration lifecycleInterval) {
     public ServerConfig {
         domains = List.copyOf(domains);
         drives = List.copyOf(drives);

@@ -37,6 +37,7 @@ class ConfigLoaderTest {
         assertThat(c.erasureCoder()).isEqualTo("auto");
         assertThat(c.scrubRate()).isEqualTo(32L << 20);
         assertThat(c.scrubInterval()).isEqualTo(Duration.ofHours(24));
+        assertThat(c.lifecycleInterval()).isEqualTo(Duration.ofHours(1));
     }
 
     @Test

@@ -1,0 +1,287 @@
+package dev.arca.it;
+
+import static dev.arca.it.S3Assert.assertS3Error;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
+import software.amazon.awssdk.services.s3.model.ObjectLockLegalHoldStatus;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
+
+/**
+ * GOVERNANCE retention: it protects a version from anyone who does not send
+ * x-amz-bypass-governance-retention (and hold s3:BypassGovernanceRetention, which the root account
+ * does); shortening or removing it needs the header too, extending never does. Also the Object Lock
+ * request checks AWS documents (a lock bucket is needed; a retain-until date must be in the future).
+ */
+class GovernanceTest {
+    @TempDir
+    static Path dir;
+
+    static ArcaTestServer server;
+    static S3Client s3;
+    static RawS3 raw;
+
+    @BeforeAll
+    static void start() {
+        server = ArcaTestServer.start(dir);
+        s3 = Clients.pathStyle(server);
+        raw = new RawS3(server);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (s3 != null) {
+            s3.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static Instant inDays(double days) {
+        return Instant.now().plus(Duration.ofSeconds((long) (days * 86400))).truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String get(String bucket, String key, String versionId) {
+        return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).versionId(versionId)).asUtf8String();
+    }
+
+    @Test
+    void aGovernedVersionIsDeletedOnlyWithTheBypassHeader() {
+        String bucket = Locking.createLockBucket(s3, "gov-delete");
+        String v = Locking.put(s3, bucket, "k", bytes("governed"), ObjectLockMode.GOVERNANCE, inDays(1), null);
+
+        assertS3Error(() -> s3.deleteObject(b -> b.bucket(bucket).key("k").versionId(v)), 403, "AccessDenied");
+        DeleteObjectsResponse batch = s3.deleteObjects(b -> b.bucket(bucket)
+                .delete(d -> d.objects(ObjectIdentifier.builder().key("k").versionId(v).build())));
+        assertThat(batch.deleted()).isEmpty();
+        assertThat(batch.errors()).singleElement().satisfies(e -> {
+            assertThat(e.key()).isEqualTo("k");
+            assertThat(e.versionId()).isEqualTo(v);
+            assertThat(e.code()).isEqualTo("AccessDenied");
+        });
+        assertThat(get(bucket, "k", v)).isEqualTo("governed");
+
+        // A simple DELETE only adds a delete marker: allowed, the governed version stays.
+        String marker = s3.deleteObject(b -> b.bucket(bucket).key("k")).versionId();
+        assertThat(get(bucket, "k", v)).isEqualTo("governed");
+        s3.deleteObject(b -> b.bucket(bucket).key("k").versionId(marker));
+
+        // With x-amz-bypass-governance-retention: true, the root account may delete it.
+        var deleted = s3.deleteObject(b -> b.bucket(bucket).key("k").versionId(v).bypassGovernanceRetention(true));
+        assertThat(deleted.versionId()).isEqualTo(v);
+        assertS3Error(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("k").versionId(v)), 404, "NoSuchVersion");
+
+        // The same in a batch.
+        String v2 = Locking.put(s3, bucket, "k2", bytes("governed 2"), ObjectLockMode.GOVERNANCE, inDays(1), null);
+        DeleteObjectsResponse bypassed = s3.deleteObjects(b -> b.bucket(bucket).bypassGovernanceRetention(true)
+                .delete(d -> d.objects(ObjectIdentifier.builder().key("k2").versionId(v2).build())));
+        assertThat(bypassed.errors()).isEmpty();
+        assertThat(bypassed.deleted()).singleElement().satisfies(d -> {
+            assertThat(d.key()).isEqualTo("k2");
+            assertThat(d.versionId()).isEqualTo(v2);
+        });
+        assertThat(Versioned.versionsOf(raw, bucket, "k2")).isEmpty();
+    }
+
+    @Test
+    void aBatchDeletesWhatIsNotLockedAndReportsWhatIs() {
+        String bucket = Locking.createLockBucket(s3, "gov-batch");
+        String free = s3.putObject(b -> b.bucket(bucket).key("free"), RequestBody.fromString("free")).versionId();
+        String governed = Locking.put(s3, bucket, "governed", bytes("g"), ObjectLockMode.GOVERNANCE, inDays(1), null);
+        String compliant = Locking.put(s3, bucket, "compliant", bytes("c"), ObjectLockMode.COMPLIANCE, inDays(1), null);
+        DeleteObjectsResponse r = s3.deleteObjects(b -> b.bucket(bucket).bypassGovernanceRetention(true).delete(d -> d.objects(
+                ObjectIdentifier.builder().key("free").versionId(free).build(),
+                ObjectIdentifier.builder().key("governed").versionId(governed).build(),
+                ObjectIdentifier.builder().key("compliant").versionId(compliant).build())));
+        assertThat(r.deleted()).extracting(d -> d.key() + "@" + d.versionId())
+                .containsExactlyInAnyOrder("free@" + free, "governed@" + governed);
+        assertThat(r.errors()).extracting(e -> e.key() + "@" + e.versionId() + " " + e.code())
+                .containsExactly("compliant@" + compliant + " AccessDenied");
+        assertThat(get(bucket, "compliant", compliant)).isEqualTo("c");
+        assertThat(Versioned.versionsOf(raw, bucket, "free")).isEmpty();
+        assertThat(Versioned.versionsOf(raw, bucket, "governed")).isEmpty();
+    }
+
+    @Test
+    void shorteningAGovernanceRetentionNeedsTheBypassHeaderExtendingNeverDoes() {
+        String bucket = Locking.createLockBucket(s3, "gov-shorten");
+        Instant two = inDays(2);
+        String v = Locking.put(s3, bucket, "k", bytes("x"), ObjectLockMode.GOVERNANCE, two, null);
+        assertThat(Locking.retention(s3, bucket, "k", v)).isEqualTo(Locking.retention(ObjectLockRetentionMode.GOVERNANCE, two));
+
+        Instant three = inDays(3);
+        var extended = s3.putObjectRetention(b -> b.bucket(bucket).key("k").versionId(v)
+                .retention(r -> r.mode(ObjectLockRetentionMode.GOVERNANCE).retainUntilDate(three)));
+        assertThat(extended.sdkHttpResponse().isSuccessful()).isTrue();
+        assertThat(Locking.retention(s3, bucket, "k", v)).isEqualTo(Locking.retention(ObjectLockRetentionMode.GOVERNANCE, three));
+
+        Instant one = inDays(1);
+        assertS3Error(() -> s3.putObjectRetention(b -> b.bucket(bucket).key("k").versionId(v)
+                .retention(r -> r.mode(ObjectLockRetentionMode.GOVERNANCE).retainUntilDate(one))), 403, "AccessDenied");
+        assertThat(Locking.retention(s3, bucket, "k", v)).as("unchanged after the refusal")
+                .isEqualTo(Locking.retention(ObjectLockRetentionMode.GOVERNANCE, three));
+
+        s3.putObjectRetention(b -> b.bucket(bucket).key("k").versionId(v).bypassGovernanceRetention(true)
+                .retention(r -> r.mode(ObjectLockRetentionMode.GOVERNANCE).retainUntilDate(one)));
+        assertThat(Locking.retention(s3, bucket, "k", v)).isEqualTo(Locking.retention(ObjectLockRetentionMode.GOVERNANCE, one));
+        // Still protected: shortened is not removed.
+        assertS3Error(() -> s3.deleteObject(b -> b.bucket(bucket).key("k").versionId(v)), 403, "AccessDenied");
+
+        // Removing it (an empty Retention) is the ultimate shortening: bypass needed.
+        Locking.removeRetention(raw, bucket, "k", v, false).assertError(403, "AccessDenied");
+        assertThat(Locking.retention(s3, bucket, "k", v)).isEqualTo(Locking.retention(ObjectLockRetentionMode.GOVERNANCE, one));
+        Locking.removeRetention(raw, bucket, "k", v, true).assertStatus(200);
+        assertThat(Locking.retention(s3, bucket, "k", v)).as("GetObjectRetention of a version without one")
+                .isEqualTo("none (404 NoSuchObjectLockConfiguration)");
+        // Nothing protects it now.
+        s3.deleteObject(b -> b.bucket(bucket).key("k").versionId(v));
+        assertThat(Versioned.versionsOf(raw, bucket, "k")).isEmpty();
+    }
+
+    @Test
+    void aLegalHoldIsNotBypassable() {
+        String bucket = Locking.createLockBucket(s3, "gov-hold");
+        String v = Locking.put(s3, bucket, "k", bytes("held"), ObjectLockMode.GOVERNANCE, inDays(1), Boolean.TRUE);
+        HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key("k").versionId(v));
+        assertThat(head.objectLockLegalHoldStatus()).isEqualTo(ObjectLockLegalHoldStatus.ON);
+        assertThat(head.objectLockMode()).isEqualTo(ObjectLockMode.GOVERNANCE);
+
+        assertS3Error(() -> s3.deleteObject(b -> b.bucket(bucket).key("k").versionId(v).bypassGovernanceRetention(true)),
+                403, "AccessDenied");
+        assertThat(get(bucket, "k", v)).isEqualTo("held");
+        Locking.setLegalHold(s3, bucket, "k", v, false);
+        assertThat(Locking.legalHold(s3, bucket, "k", v)).isEqualTo("OFF");
+        // The retention still needs the header; with it, the version goes.
+        assertS3Error(() -> s3.deleteObject(b -> b.bucket(bucket).key("k").versionId(v)), 403, "AccessDenied");
+        s3.deleteObject(b -> b.bucket(bucket).key("k").versionId(v).bypassGovernanceRetention(true));
+        assertThat(Versioned.versionsOf(raw, bucket, "k")).isEmpty();
+
+        // A legal hold alone (no retention) is lifted without any bypass.
+        String h = Locking.put(s3, bucket, "h", bytes("hold only"), null, null, Boolean.TRUE);
+        assertS3Error(() -> s3.deleteObject(b -> b.bucket(bucket).key("h").versionId(h)), 403, "AccessDenied");
+        Locking.setLegalHold(s3, bucket, "h", h, false);
+        s3.deleteObject(b -> b.bucket(bucket).key("h").versionId(h));
+        assertThat(Versioned.versionsOf(raw, bucket, "h")).isEmpty();
+    }
+
+    @Test
+    void complianceIsNotBypassableButCanBeExtended() {
+        String bucket = Locking.createLockBucket(s3, "gov-compliance");
+        Instant one = inDays(1);
+        String v = Locking.put(s3, bucket, "k", bytes("c"), ObjectLockMode.COMPLIANCE, one, null);
+        assertS3Error(() -> s3.deleteObject(b -> b.bucket(bucket).key("k").versionId(v).bypassGovernanceRetention(true)),
+                403, "AccessDenied");
+        Instant two = inDays(2);
+        s3.putObjectRetention(b -> b.bucket(bucket).key("k").versionId(v)
+                .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(two)));
+        assertThat(Locking.retention(s3, bucket, "k", v)).isEqualTo(Locking.retention(ObjectLockRetentionMode.COMPLIANCE, two));
+        assertS3Error(() -> s3.putObjectRetention(b -> b.bucket(bucket).key("k").versionId(v).bypassGovernanceRetention(true)
+                .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(one))), 403, "AccessDenied");
+        assertThat(Locking.retention(s3, bucket, "k", v)).isEqualTo(Locking.retention(ObjectLockRetentionMode.COMPLIANCE, two));
+    }
+
+    @Test
+    void multipartUploadsAndCopiesCarryLockSettingsOnlyWhenAsked() {
+        String bucket = Locking.createLockBucket(s3, "gov-mpu-copy");
+        Instant until = inDays(1);
+        // Lock settings given at CreateMultipartUpload apply to the completed object.
+        String upload = s3.createMultipartUpload(b -> b.bucket(bucket).key("mp").objectLockMode(ObjectLockMode.COMPLIANCE)
+                .objectLockRetainUntilDate(until).objectLockLegalHoldStatus(ObjectLockLegalHoldStatus.ON)).uploadId();
+        String etag = s3.uploadPart(b -> b.bucket(bucket).key("mp").uploadId(upload).partNumber(1), RequestBody.fromString("parts"))
+                .eTag();
+        String mp = s3.completeMultipartUpload(b -> b.bucket(bucket).key("mp").uploadId(upload).multipartUpload(m -> m.parts(
+                CompletedPart.builder().partNumber(1).eTag(etag).build()))).versionId();
+        assertThat(Locking.retention(s3, bucket, "mp", mp)).isEqualTo(Locking.retention(ObjectLockRetentionMode.COMPLIANCE, until));
+        assertThat(Locking.legalHold(s3, bucket, "mp", mp)).isEqualTo("ON");
+        assertS3Error(() -> s3.deleteObject(b -> b.bucket(bucket).key("mp").versionId(mp).bypassGovernanceRetention(true)),
+                403, "AccessDenied");
+
+        // A copy does not inherit the source's lock (the bucket has no default here) ...
+        var plainCopy = s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("mp").sourceVersionId(mp)
+                .destinationBucket(bucket).destinationKey("copy"));
+        assertThat(Locking.retention(s3, bucket, "copy", plainCopy.versionId())).startsWith("none");
+        assertThat(Locking.legalHold(s3, bucket, "copy", plainCopy.versionId())).isNotEqualTo("ON");
+        s3.deleteObject(b -> b.bucket(bucket).key("copy").versionId(plainCopy.versionId()));
+        // ... but takes the lock settings sent with it.
+        var lockedCopy = s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("mp").sourceVersionId(mp)
+                .destinationBucket(bucket).destinationKey("copy").objectLockMode(ObjectLockMode.GOVERNANCE).objectLockRetainUntilDate(until));
+        assertThat(Locking.retention(s3, bucket, "copy", lockedCopy.versionId()))
+                .isEqualTo(Locking.retention(ObjectLockRetentionMode.GOVERNANCE, until));
+        assertS3Error(() -> s3.deleteObject(b -> b.bucket(bucket).key("copy").versionId(lockedCopy.versionId())), 403, "AccessDenied");
+
+        // An overwrite is a new, unlocked version; the locked one keeps its settings.
+        String over = s3.putObject(b -> b.bucket(bucket).key("mp"), RequestBody.fromString("over")).versionId();
+        assertThat(Locking.retention(s3, bucket, "mp", over)).startsWith("none");
+        assertThat(Locking.legalHold(s3, bucket, "mp", over)).isNotEqualTo("ON");
+        assertThat(Locking.retention(s3, bucket, "mp", mp)).isEqualTo(Locking.retention(ObjectLockRetentionMode.COMPLIANCE, until));
+        s3.deleteObject(b -> b.bucket(bucket).key("mp").versionId(over));
+    }
+
+    @Test
+    void objectLockRequestsAreChecked() {
+        // A bucket without Object Lock: lock settings are refused, nothing is stored.
+        s3.createBucket(b -> b.bucket("gov-plain"));
+        Versioned.enableVersioning(s3, "gov-plain");
+        assertS3Error(() -> Locking.put(s3, "gov-plain", "k", bytes("x"), ObjectLockMode.GOVERNANCE, inDays(1), null),
+                400, "InvalidRequest");
+        assertS3Error(() -> Locking.put(s3, "gov-plain", "k", bytes("x"), null, null, Boolean.TRUE), 400, "InvalidRequest");
+        assertThat(Versioned.versionsOf(raw, "gov-plain", "k")).isEmpty();
+        String plain = s3.putObject(b -> b.bucket("gov-plain").key("k"), RequestBody.fromString("x")).versionId();
+        assertS3Error(() -> s3.putObjectRetention(b -> b.bucket("gov-plain").key("k").versionId(plain)
+                .retention(r -> r.mode(ObjectLockRetentionMode.GOVERNANCE).retainUntilDate(inDays(1)))), 400, "InvalidRequest");
+        assertS3Error(() -> Locking.setLegalHold(s3, "gov-plain", "k", plain, true), 400, "InvalidRequest");
+        assertS3Error(() -> s3.getObjectLockConfiguration(b -> b.bucket("gov-plain")), 404, "ObjectLockConfigurationNotFoundError");
+
+        // A lock bucket: versioned from birth, Object Lock enabled, no default rule.
+        String bucket = Locking.createLockBucket(s3, "gov-checks");
+        assertThat(s3.getBucketVersioning(b -> b.bucket(bucket)).status()).isEqualTo(BucketVersioningStatus.ENABLED);
+        var config = s3.getObjectLockConfiguration(b -> b.bucket(bucket)).objectLockConfiguration();
+        assertThat(config.objectLockEnabled()).isEqualTo(ObjectLockEnabled.ENABLED);
+        assertThat(config.rule()).isNull();
+        // A retain-until date in the past, or a mode without a date (and the reverse): InvalidArgument.
+        assertS3Error(() -> Locking.put(s3, bucket, "k", bytes("x"), ObjectLockMode.COMPLIANCE,
+                Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS), null), 400, "InvalidArgument");
+        assertS3Error(() -> s3.putObject(b -> b.bucket(bucket).key("k").objectLockMode(ObjectLockMode.COMPLIANCE),
+                RequestBody.fromString("x")), 400, "InvalidArgument");
+        assertS3Error(() -> s3.putObject(b -> b.bucket(bucket).key("k").objectLockRetainUntilDate(inDays(1)),
+                RequestBody.fromString("x")), 400, "InvalidArgument");
+        assertThat(Versioned.versionsOf(raw, bucket, "k")).as("nothing stored by the refused PUTs").isEmpty();
+        // A version without retention or hold.
+        String v = s3.putObject(b -> b.bucket(bucket).key("k"), RequestBody.fromString("x")).versionId();
+        assertThat(Locking.retention(s3, bucket, "k", v)).isEqualTo("none (404 NoSuchObjectLockConfiguration)");
+        HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key("k").versionId(v));
+        assertThat(head.objectLockMode()).isNull();
+        assertThat(head.objectLockRetainUntilDate()).isNull();
+        // Retention set afterwards by PutObjectRetention protects like one set at PUT time.
+        Instant until = inDays(1);
+        s3.putObjectRetention(b -> b.bucket(bucket).key("k").versionId(v)
+                .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(until)));
+        assertS3Error(() -> s3.deleteObject(b -> b.bucket(bucket).key("k").versionId(v)), 403, "AccessDenied");
+        assertThat(s3.headObject(b -> b.bucket(bucket).key("k").versionId(v)).objectLockRetainUntilDate()).isEqualTo(until);
+        // A retention on a version that does not exist.
+        assertS3Error(() -> s3.putObjectRetention(b -> b.bucket(bucket).key("k").versionId(dev.arca.meta.VersionIds.of(0x0fedcba987654321L))
+                .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(until))), 404, "NoSuchVersion");
+    }
+}
