@@ -2,10 +2,11 @@
 # Runs ./arca bench against Arca and against a peer S3 server in the same session, and reports
 # throughput together with the server's own CPU time per phase (from /proc/<pid>/stat).
 #
-# usage: bench/side-by-side.sh [--duration 10s] [--concurrency 8] [--peer s3proxy|arca-1drive|none]
+# usage: bench/side-by-side.sh [--duration 10s] [--concurrency 8] [--peer s3proxy|arca-1drive|versioned|none]
 # Arca runs from this checkout on a fresh data dir under /tmp with its default 4 drives (2+2
 # erasure coding); the peer is started with ../shared/peers/peer-<name>.sh (not part of CI), or,
-# for arca-1drive, is Arca itself on one drive (no erasure coding: the EC-off baseline).
+# for arca-1drive, is Arca itself on one drive (no erasure coding: the EC-off baseline); for
+# versioned, the same Arca server again on a bucket with versioning enabled (needs the aws CLI).
 # Output: one line per server and phase.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -76,6 +77,13 @@ case "$PEER" in
     kill "$ARCA_PID"; wait "$ARCA_PID" 2>/dev/null || true
     start_arca arca-1d --drive-count 1
     measure arca-1d "$ARCA_PID" "$ARCA_ENDPOINT" benchkey benchsecret123
+    ;;
+  versioned)
+    aws_arca() { AWS_ACCESS_KEY_ID=benchkey AWS_SECRET_ACCESS_KEY=benchsecret123 AWS_DEFAULT_REGION=us-east-1 \
+      aws --endpoint-url "$ARCA_ENDPOINT" s3api "$@" > /dev/null; }
+    aws_arca create-bucket --bucket arca-bench-versioned
+    aws_arca put-bucket-versioning --bucket arca-bench-versioned --versioning-configuration Status=Enabled
+    measure arca-ver "$ARCA_PID" "$ARCA_ENDPOINT" benchkey benchsecret123 --bucket arca-bench-versioned
     ;;
   s3proxy)
     bash ../shared/peers/peer-s3proxy.sh start > "$WORK/peer.log" 2>&1

@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -216,6 +220,122 @@ class AwsCliTest {
         aws(env, "s3", "sync", "--cli-read-timeout", "20", local.toString(), "s3://cli-empty");
         assertBucketHolds("cli-empty", "", files);
         aws(env, "s3", "rb", "--force", "s3://cli-empty");
+    }
+
+    /**
+     * Versioning through s3api: two PUTs make two versions, a plain delete adds a delete marker, an
+     * old version is still readable by its id, and deleting the marker by its id brings the key back.
+     */
+    @Test
+    void s3apiVersioningVersionsDeleteMarkersAndOldVersions() throws Exception {
+        String bucket = "cli-versions";
+        Path first = tmp.resolve("v1.txt");
+        Path second = tmp.resolve("v2.txt");
+        Files.writeString(first, "first version\n");
+        Files.writeString(second, "second version, longer\n");
+        aws("s3api", "create-bucket", "--bucket", bucket);
+        aws("s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=Enabled");
+        assertThat(jsonString(aws("s3api", "get-bucket-versioning", "--bucket", bucket).stdout(), "Status")).isEqualTo("Enabled");
+
+        String v1 = jsonString(aws("s3api", "put-object", "--bucket", bucket, "--key", "doc.txt", "--body", first.toString()).stdout(),
+                "VersionId");
+        String v2 = jsonString(aws("s3api", "put-object", "--bucket", bucket, "--key", "doc.txt", "--body", second.toString()).stdout(),
+                "VersionId");
+        assertThat(v1).isNotBlank().isNotEqualTo("null");
+        assertThat(v2).isNotBlank().isNotEqualTo("null").isNotEqualTo(v1);
+        assertThat(versions(bucket)).isEqualTo("[[[\"doc.txt\",\"" + v2 + "\",true,23],[\"doc.txt\",\"" + v1 + "\",false,14]],null]");
+
+        String deleted = aws("s3api", "delete-object", "--bucket", bucket, "--key", "doc.txt").stdout();
+        assertThat(deleted).as(deleted).containsPattern("\"DeleteMarker\":\\s*true");
+        String marker = jsonString(deleted, "VersionId");
+        assertThat(marker).isNotBlank().isNotIn("null", v1, v2);
+        assertThat(versions(bucket)).isEqualTo("[[[\"doc.txt\",\"" + v2 + "\",false,23],[\"doc.txt\",\"" + v1 + "\",false,14]],"
+                + "[[\"doc.txt\",\"" + marker + "\",true]]]");
+        assertThatThrownBy(() -> sdk.getObjectAsBytes(b -> b.bucket(bucket).key("doc.txt"))).isInstanceOf(NoSuchKeyException.class);
+
+        Path old = tmp.resolve("old.txt");
+        String got = aws("s3api", "get-object", "--bucket", bucket, "--key", "doc.txt", "--version-id", v1, old.toString()).stdout();
+        assertThat(jsonString(got, "VersionId")).as(got).isEqualTo(v1);
+        assertThat(Files.readString(old)).isEqualTo("first version\n");
+
+        String unmarked = aws("s3api", "delete-object", "--bucket", bucket, "--key", "doc.txt", "--version-id", marker).stdout();
+        assertThat(unmarked).as(unmarked).containsPattern("\"DeleteMarker\":\\s*true");
+        assertThat(jsonString(unmarked, "VersionId")).as(unmarked).isEqualTo(marker);
+        assertThat(versions(bucket)).isEqualTo("[[[\"doc.txt\",\"" + v2 + "\",true,23],[\"doc.txt\",\"" + v1 + "\",false,14]],null]");
+        var current = sdk.getObjectAsBytes(b -> b.bucket(bucket).key("doc.txt"));
+        assertThat(current.response().versionId()).isEqualTo(v2);
+        assertThat(current.asUtf8String()).isEqualTo("second version, longer\n");
+    }
+
+    /** ListObjectVersions as compact JSON: [[[key, id, latest, size]...] or null, [[key, id, latest]...] or null]. */
+    private static String versions(String bucket) throws IOException, InterruptedException {
+        return aws("s3api", "list-object-versions", "--bucket", bucket, "--query",
+                "[Versions[].[Key,VersionId,IsLatest,Size], DeleteMarkers[].[Key,VersionId,IsLatest]]").stdout().replaceAll("\\s", "");
+    }
+
+    /**
+     * Object Lock through s3api: a lock bucket with a 1-day COMPLIANCE default; the version a plain
+     * put-object writes is protected from everyone, bypass header or not; a legal hold goes on it.
+     */
+    @Test
+    void s3apiObjectLockComplianceDefaultAndLegalHold() throws Exception {
+        String bucket = "cli-vault";
+        Path body = tmp.resolve("vault.txt");
+        Files.writeString(body, "kept for a day\n");
+        aws("s3api", "create-bucket", "--bucket", bucket, "--object-lock-enabled-for-bucket");
+        assertThat(sdk.getBucketVersioning(b -> b.bucket(bucket)).statusAsString()).as("a lock bucket is versioned").isEqualTo("Enabled");
+        aws("s3api", "put-object-lock-configuration", "--bucket", bucket, "--object-lock-configuration",
+                "{\"ObjectLockEnabled\":\"Enabled\",\"Rule\":{\"DefaultRetention\":{\"Mode\":\"COMPLIANCE\",\"Days\":1}}}");
+        String config = aws("s3api", "get-object-lock-configuration", "--bucket", bucket).stdout().replaceAll("\\s", "");
+        assertThat(config).isEqualTo("{\"ObjectLockConfiguration\":{\"ObjectLockEnabled\":\"Enabled\","
+                + "\"Rule\":{\"DefaultRetention\":{\"Mode\":\"COMPLIANCE\",\"Days\":1}}}}");
+
+        Instant before = Instant.now();
+        String v = jsonString(aws("s3api", "put-object", "--bucket", bucket, "--key", "doc.txt", "--body", body.toString()).stdout(),
+                "VersionId");
+        Instant after = Instant.now();
+        String retention = aws("s3api", "get-object-retention", "--bucket", bucket, "--key", "doc.txt", "--version-id", v).stdout();
+        assertThat(jsonString(retention, "Mode")).as(retention).isEqualTo("COMPLIANCE");
+        Instant until = OffsetDateTime.parse(jsonString(retention, "RetainUntilDate")).toInstant();
+        assertThat(until).as(retention).isBetween(before.plus(Duration.ofDays(1)).minusSeconds(2), after.plus(Duration.ofDays(1)).plusSeconds(2));
+        String head = aws("s3api", "head-object", "--bucket", bucket, "--key", "doc.txt", "--version-id", v).stdout();
+        assertThat(jsonString(head, "ObjectLockMode")).as(head).isEqualTo("COMPLIANCE");
+
+        for (List<String> extra : List.of(List.<String>of(), List.of("--bypass-governance-retention"))) {
+            List<String> args = new ArrayList<>(List.of("s3api", "delete-object", "--bucket", bucket, "--key", "doc.txt", "--version-id", v));
+            args.addAll(extra);
+            CliResult refused = awsMayFail(args.toArray(String[]::new));
+            assertThat(refused.rc()).as(refused.toString()).isNotZero();
+            assertThat(refused.stderr()).as(refused.toString()).contains("AccessDenied");
+        }
+        assertThat(sdk.getObjectAsBytes(b -> b.bucket(bucket).key("doc.txt").versionId(v)).asUtf8String()).isEqualTo("kept for a day\n");
+
+        aws("s3api", "put-object-legal-hold", "--bucket", bucket, "--key", "doc.txt", "--version-id", v, "--legal-hold", "Status=ON");
+        String hold = aws("s3api", "get-object-legal-hold", "--bucket", bucket, "--key", "doc.txt", "--version-id", v).stdout();
+        assertThat(jsonString(jsonObject(hold, "LegalHold"), "Status")).as(hold).isEqualTo("ON");
+        CliResult held = awsMayFail("s3api", "delete-object", "--bucket", bucket, "--key", "doc.txt", "--version-id", v);
+        assertThat(held.rc()).as(held.toString()).isNotZero();
+        assertThat(held.stderr()).as(held.toString()).contains("AccessDenied");
+    }
+
+    /** Lifecycle through s3api: put one rule, read it back, delete it, then NoSuchLifecycleConfiguration. */
+    @Test
+    void s3apiLifecyclePutGetDelete() throws Exception {
+        String bucket = "cli-lifecycle";
+        sdk.createBucket(b -> b.bucket(bucket));
+        String rule = "{\"ID\":\"expire-logs\",\"Filter\":{\"Prefix\":\"logs/\"},\"Status\":\"Enabled\",\"Expiration\":{\"Days\":30}}";
+        aws("s3api", "put-bucket-lifecycle-configuration", "--bucket", bucket, "--lifecycle-configuration", "{\"Rules\":[" + rule + "]}");
+        String got = aws("s3api", "get-bucket-lifecycle-configuration", "--bucket", bucket, "--query", "Rules[]").stdout();
+        String compact = got.replaceAll("\\s", "");
+        assertThat(compact).as(got).startsWith("[{").endsWith("}]").doesNotContain("},{")
+                .contains("\"ID\":\"expire-logs\"", "\"Filter\":{\"Prefix\":\"logs/\"}", "\"Status\":\"Enabled\"",
+                        "\"Expiration\":{\"Days\":30}");
+
+        aws("s3api", "delete-bucket-lifecycle", "--bucket", bucket);
+        CliResult none = awsMayFail("s3api", "get-bucket-lifecycle-configuration", "--bucket", bucket);
+        assertThat(none.rc()).as(none.toString()).isNotZero();
+        assertThat(none.stderr()).as(none.toString()).contains("NoSuchLifecycleConfiguration");
+        aws("s3api", "delete-bucket", "--bucket", bucket);
     }
 
     // ---- helpers ----

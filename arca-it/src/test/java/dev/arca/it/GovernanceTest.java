@@ -161,6 +161,28 @@ class GovernanceTest {
     }
 
     @Test
+    void upgradingGovernanceToComplianceNeedsTheBypassHeader() {
+        String bucket = Locking.createLockBucket(s3, "gov-upgrade");
+        Instant one = inDays(1);
+        String v = Locking.put(s3, bucket, "k", bytes("x"), ObjectLockMode.GOVERNANCE, one, null);
+
+        // A mode change of an active GOVERNANCE retention is a change S3 guards with the bypass
+        // header, even when it makes the retention stronger (COMPLIANCE, a later date).
+        Instant two = inDays(2);
+        assertS3Error(() -> s3.putObjectRetention(b -> b.bucket(bucket).key("k").versionId(v)
+                .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(two))), 403, "AccessDenied");
+        assertThat(Locking.retention(s3, bucket, "k", v)).as("unchanged after the refusal")
+                .isEqualTo(Locking.retention(ObjectLockRetentionMode.GOVERNANCE, one));
+
+        s3.putObjectRetention(b -> b.bucket(bucket).key("k").versionId(v).bypassGovernanceRetention(true)
+                .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(two)));
+        assertThat(Locking.retention(s3, bucket, "k", v)).isEqualTo(Locking.retention(ObjectLockRetentionMode.COMPLIANCE, two));
+        // Now COMPLIANCE: the bypass header no longer helps.
+        assertS3Error(() -> s3.deleteObject(b -> b.bucket(bucket).key("k").versionId(v).bypassGovernanceRetention(true)),
+                403, "AccessDenied");
+    }
+
+    @Test
     void aLegalHoldIsNotBypassable() {
         String bucket = Locking.createLockBucket(s3, "gov-hold");
         String v = Locking.put(s3, bucket, "k", bytes("held"), ObjectLockMode.GOVERNANCE, inDays(1), Boolean.TRUE);

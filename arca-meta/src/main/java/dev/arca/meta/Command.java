@@ -74,7 +74,7 @@ public sealed interface Command {
 
     /**
      * PutObjectRetention on a version (versionId null: the current object). {@code retention} null
-     * removes it. Extending is always allowed; shortening, weakening or removing an active retention
+     * removes it. Extending is always allowed; shortening, changing the mode of or removing an active retention
      * is refused for COMPLIANCE and allowed for GOVERNANCE only with {@code bypassGovernance}.
      */
     record PutRetention(String bucket, String key, String versionId, Retention retention, boolean bypassGovernance,

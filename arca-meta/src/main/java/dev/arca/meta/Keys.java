@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  *   B name                          bucket
  *   O bucket \0 key                 current version of an object (absent if the newest is a delete marker)
  *   V bucket \0 key \0 ~seq(u64be)  every version and delete marker, newest first within a key
- *   N bucket \0 key                 sequence number of the key's "null" version, if it has one
+ *   N bucket \0 key                 sequence number of the key's "null" version, unless it is the current one
  *   C bucket \0 name                bucket sub-resource document (lifecycle, ...)
  *   U bucket \0 key \0 uploadId     multipart upload (uploadIds sort by initiation time)
  *   P uploadId \0 partNumber(u32be) part of an upload

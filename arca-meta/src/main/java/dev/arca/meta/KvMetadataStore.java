@@ -86,8 +86,8 @@ public final class KvMetadataStore implements MetadataStore {
     }
 
     /**
-     * Format 1 had no versions: every object becomes its key's "null" version (version entry, null
-     * index, sequence number in key order). Batches are not synced until the last, which also
+     * Format 1 had no versions: every object becomes its key's "null" version (version entry and
+     * sequence number in key order; a current null version needs no null index entry). Batches are not synced until the last, which also
      * flips the format record; a crash before that reruns the upgrade, which writes the same
      * entries again (sequence numbers follow the unchanged key order), so it is idempotent.
      */
@@ -109,7 +109,6 @@ public final class KvMetadataStore implements MetadataStore {
                 byte[] encoded = Codecs.encode(r);
                 batch.put(objectKey, encoded);
                 batch.put(Keys.version(bucket, key, seq), encoded);
-                batch.put(Keys.nullIndex(bucket, key), Codecs.encodeMark(seq));
                 if (++inBatch == UPGRADE_BATCH) {
                     kv.write(batch, false);
                     batch = new KvBatch();

@@ -173,7 +173,8 @@ final class MetaMachine {
             throw StoreException.of(FailureKind.INVALID_ARGUMENT, "The retain until date must be in the future!");
         }
         List<String> garbage = new ArrayList<>();
-        String versionId = commitVersion(state, b, c.key(), c.record(), c.inlineBytes(), lockNow, c.nowMillis(), garbage);
+        String versionId = commitVersion(state, b, c.key(), current, c.record(), c.inlineBytes(), lockNow, c.nowMillis(),
+                garbage);
         return new Outcome(garbage, versionId, List.of());
     }
 
@@ -181,9 +182,10 @@ final class MetaMachine {
      * Adds a new version as the key's newest, with the bucket's versioning rules: a fresh version id
      * when versioning is enabled, else "null", replacing the key's previous null version (which Object
      * Lock may protect). Applies the bucket's default retention. Returns the version id.
+     * {@code current} is the key's current entry, which in an unversioned bucket is its only version.
      */
-    private String commitVersion(KvOverlay state, BucketRecord b, String key, ObjectRecord record, byte[] inlineBytes,
-            long lockNow, long now, List<String> garbage) {
+    private String commitVersion(KvOverlay state, BucketRecord b, String key, ObjectRecord current, ObjectRecord record,
+            byte[] inlineBytes, long lockNow, long now, List<String> garbage) {
         if (record.deleteMarker()) {
             throw new IllegalStateException("delete markers are not written as objects");
         }
@@ -196,9 +198,9 @@ final class MetaMachine {
         long seq = nextSeq(state);
         String versionId = b.versioning() == Versioning.ENABLED ? VersionIds.of(seq) : VersionIds.NULL;
         if (versionId.equals(VersionIds.NULL)) {
-            ObjectRecord previousNull = nullVersion(state, b.name(), key);
+            ObjectRecord previousNull = b.versioning() == Versioning.UNVERSIONED ? current : nullVersion(state, b.name(), key);
             if (previousNull != null) {
-                removeVersion(state, b.name(), key, previousNull, lockNow, false, garbage);
+                removeVersion(state, b.name(), key, previousNull, lockNow, false, garbage, Then.ADD_VERSION);
             }
         }
         ObjectRecord committed = record.withVersion(versionId, seq);
@@ -210,14 +212,26 @@ final class MetaMachine {
         } else if (inlineBytes != null) {
             throw new IllegalStateException("inline bytes for a blob-backed record");
         }
-        addVersion(state, b.name(), key, committed);
+        addVersion(state, b, key, committed);
         return versionId;
     }
 
-    /** Writes a version as the key's newest: its version entry, the null index and the current-object entry. */
-    private static void addVersion(KvOverlay state, String bucket, String key, ObjectRecord v) {
+    /**
+     * Writes a version as the key's newest: its version entry, the current entry and the null index.
+     * A "null" version is indexed in {@code N} only once it may stop being the current entry: the
+     * index is written when a newer version is put on top of it, and at once outside unversioned
+     * buckets (where a null delete marker is never current). So an unversioned bucket writes no
+     * index entries, and a null version without one is always the current entry.
+     */
+    private static void addVersion(KvOverlay state, BucketRecord b, String key, ObjectRecord v) {
+        String bucket = b.name();
+        ObjectRecord superseded = decodeObject(state.get(Keys.object(bucket, key)));
+        if (superseded != null && superseded.versionId().equals(VersionIds.NULL)
+                && state.get(Keys.version(bucket, key, superseded.seq())) != null) {
+            state.put(Keys.nullIndex(bucket, key), Codecs.encodeMark(superseded.seq()));
+        }
         state.put(Keys.version(bucket, key, v.seq()), Codecs.encode(v));
-        if (v.versionId().equals(VersionIds.NULL)) {
+        if (v.versionId().equals(VersionIds.NULL) && b.versioning() != Versioning.UNVERSIONED) {
             state.put(Keys.nullIndex(bucket, key), Codecs.encodeMark(v.seq()));
         }
         if (v.deleteMarker()) {
@@ -227,30 +241,57 @@ final class MetaMachine {
         }
     }
 
+    /** What the caller does right after removing a version, which decides how the current entry is kept. */
+    private enum Then {
+        /** Adds a newer version, which rewrites the current entry itself. */
+        ADD_VERSION,
+        /** Nothing: if the removed version was the newest, the next one (if any) becomes current. */
+        RESTORE_NEXT,
+        /** Nothing, and the key has no other version (an unversioned bucket): the current entry goes. */
+        NO_OTHER_VERSIONS
+    }
+
     /**
      * The one way a version leaves the store. Object Lock is asserted here, whatever the caller
-     * checked, so no command can remove a protected version. If the version was the newest, the
-     * next one (unless it is a delete marker) becomes the current object.
+     * checked, so no command can remove a protected version. The current entry is kept equal to
+     * the newest version that is not a delete marker, without scanning a key's versions unless the
+     * newest was removed and older ones may exist (deleted entries leave tombstones a scan must skip).
      */
     private static void removeVersion(KvOverlay state, String bucket, String key, ObjectRecord v, long lockNow,
-            boolean bypassGovernance, List<String> garbage) {
+            boolean bypassGovernance, List<String> garbage, Then then) {
         if (v.protectedAt(lockNow, bypassGovernance)) {
             throw new StoreException(new Failure(FailureKind.ACCESS_DENIED,
                     "Access Denied because object protected by object lock.", "/" + bucket + "/" + key,
                     Map.of("Key", key, "VersionId", v.versionId())));
         }
-        ObjectRecord newest = newestVersion(state, bucket, key);
+        boolean wasNewest = false;
+        if (then == Then.RESTORE_NEXT) {
+            if (v.deleteMarker()) {
+                ObjectRecord newest = newestVersion(state, bucket, key);
+                wasNewest = newest != null && newest.seq() == v.seq();
+            } else {
+                // A version that is not a marker is the newest exactly when it is the current entry.
+                ObjectRecord current = decodeObject(state.get(Keys.object(bucket, key)));
+                wasNewest = current != null && current.seq() == v.seq();
+            }
+        }
         state.delete(Keys.version(bucket, key, v.seq()));
-        if (v.versionId().equals(VersionIds.NULL)) {
+        if (v.versionId().equals(VersionIds.NULL) && state.get(Keys.nullIndex(bucket, key)) != null) {
             state.delete(Keys.nullIndex(bucket, key));
         }
         release(state, v, garbage, lockNow);
-        if (newest != null && newest.seq() == v.seq()) {
-            ObjectRecord next = newestVersion(state, bucket, key);
-            if (next == null || next.deleteMarker()) {
-                state.delete(Keys.object(bucket, key));
-            } else {
-                state.put(Keys.object(bucket, key), Codecs.encode(next));
+        switch (then) {
+            case ADD_VERSION -> { }
+            case NO_OTHER_VERSIONS -> state.delete(Keys.object(bucket, key));
+            case RESTORE_NEXT -> {
+                if (wasNewest) {
+                    ObjectRecord next = newestVersion(state, bucket, key);
+                    if (next == null || next.deleteMarker()) {
+                        state.delete(Keys.object(bucket, key));
+                    } else {
+                        state.put(Keys.object(bucket, key), Codecs.encode(next));
+                    }
+                }
             }
         }
     }
@@ -262,10 +303,12 @@ final class MetaMachine {
         }
     }
 
+    /** The key's "null" version: the one the null index names, else the current entry if it is null. */
     static ObjectRecord nullVersion(KvReader state, String bucket, String key) {
         byte[] mark = state.get(Keys.nullIndex(bucket, key));
         if (mark == null) {
-            return null;
+            ObjectRecord current = decodeObject(state.get(Keys.object(bucket, key)));
+            return current != null && current.versionId().equals(VersionIds.NULL) ? current : null;
         }
         byte[] raw = state.get(Keys.version(bucket, key, Codecs.decodeMark(mark)));
         if (raw == null) {
@@ -325,7 +368,7 @@ final class MetaMachine {
             if (v == null || (t.expectedSeq() != 0 && v.seq() != t.expectedSeq())) {
                 return new Outcome.DeleteOutcome(key, t.versionId(), false, null, null);
             }
-            removeVersion(state, b.name(), key, v, lockNow, c.bypassGovernance(), garbage);
+            removeVersion(state, b.name(), key, v, lockNow, c.bypassGovernance(), garbage, Then.RESTORE_NEXT);
             return new Outcome.DeleteOutcome(key, t.versionId(), v.deleteMarker(),
                     v.deleteMarker() ? v.versionId() : null, null);
         }
@@ -340,23 +383,25 @@ final class MetaMachine {
         switch (b.versioning()) {
             case UNVERSIONED -> {
                 if (current != null) {
-                    removeVersion(state, b.name(), key, current, lockNow, c.bypassGovernance(), garbage);
+                    removeVersion(state, b.name(), key, current, lockNow, c.bypassGovernance(), garbage,
+                            Then.NO_OTHER_VERSIONS);
                 }
                 return new Outcome.DeleteOutcome(key, null, false, null, null);
             }
             case ENABLED -> {
                 long seq = nextSeq(state);
                 String id = VersionIds.of(seq);
-                addVersion(state, b.name(), key, ObjectRecord.deleteMarker(c.nowMillis(), b.ownerId()).withVersion(id, seq));
+                addVersion(state, b, key, ObjectRecord.deleteMarker(c.nowMillis(), b.ownerId()).withVersion(id, seq));
                 return new Outcome.DeleteOutcome(key, null, true, id, null);
             }
             case SUSPENDED -> {
                 ObjectRecord previousNull = nullVersion(state, b.name(), key);
                 if (previousNull != null) {
-                    removeVersion(state, b.name(), key, previousNull, lockNow, c.bypassGovernance(), garbage);
+                    removeVersion(state, b.name(), key, previousNull, lockNow, c.bypassGovernance(), garbage,
+                            Then.ADD_VERSION);
                 }
                 long seq = nextSeq(state);
-                addVersion(state, b.name(), key,
+                addVersion(state, b, key,
                         ObjectRecord.deleteMarker(c.nowMillis(), b.ownerId()).withVersion(VersionIds.NULL, seq));
                 return new Outcome.DeleteOutcome(key, null, true, VersionIds.NULL, null);
             }
@@ -434,8 +479,10 @@ final class MetaMachine {
         Retention old = v.retention();
         Retention wanted = c.retention();
         if (old != null && old.activeAt(lockNow)) {
+            // Any mode change counts: COMPLIANCE never changes, and GOVERNANCE becomes COMPLIANCE
+            // only with bypass, as Amazon S3 does it.
             boolean weakens = wanted == null || wanted.retainUntilMillis() < old.retainUntilMillis()
-                    || (old.mode() == RetentionMode.COMPLIANCE && wanted.mode() != RetentionMode.COMPLIANCE);
+                    || wanted.mode() != old.mode();
             if (weakens && (old.mode() == RetentionMode.COMPLIANCE || !c.bypassGovernance())) {
                 throw new StoreException(new Failure(FailureKind.ACCESS_DENIED, "Access Denied",
                         c.bucket() + "/" + c.key(), Map.of("Key", c.key(), "VersionId", v.versionId())));
@@ -525,7 +572,7 @@ final class MetaMachine {
         check(c.precondition(), current, c.bucket(), c.key());
         List<String> garbage = new ArrayList<>();
         dropUpload(state, c.bucket(), c.key(), c.uploadId(), kept, garbage, c.nowMillis());
-        String versionId = commitVersion(state, b, c.key(), c.record(), null, lockNow, c.nowMillis(), garbage);
+        String versionId = commitVersion(state, b, c.key(), current, c.record(), null, lockNow, c.nowMillis(), garbage);
         return new Outcome(garbage, versionId, List.of());
     }
 

@@ -33,8 +33,10 @@ final class LockInvariantTest {
         for (int round = 0; round < 20; round++) {
             MemoryKv kv = new MemoryKv();
             try (KvMetadataStore store = new KvMetadataStore(kv, false)) {
-                store.submit(new Command.CreateBucket(new BucketRecord("b", OWNER, 1, "us-east-1")
-                        .withVersioning(Versioning.ENABLED).withObjectLock(null), 10));
+                // Odd rounds start unversioned without Object Lock (lock requests are refused there).
+                BucketRecord bucket = new BucketRecord("b", OWNER, 1, "us-east-1");
+                store.submit(new Command.CreateBucket(round % 2 == 0
+                        ? bucket.withVersioning(Versioning.ENABLED).withObjectLock(null) : bucket, 10));
                 long now = 100 * HOUR;
                 int blobs = 0;
                 for (int step = 0; step < 200; step++) {
@@ -60,7 +62,10 @@ final class LockInvariantTest {
                                 : new Retention(random.nextBoolean() ? RetentionMode.COMPLIANCE : RetentionMode.GOVERNANCE,
                                         now + random.nextLong(-HOUR, 10 * HOUR)), bypass, now);
                         case 5 -> new Command.PutLegalHold("b", key, someVersion, random.nextBoolean());
-                        default -> new Command.SetVersioning("b", random.nextBoolean() ? Versioning.SUSPENDED : Versioning.ENABLED);
+                        default -> random.nextInt(4) == 0 ? new Command.SetVersioning("b",
+                                random.nextBoolean() ? Versioning.SUSPENDED : Versioning.ENABLED)
+                                : new Command.DeleteObjects("b", List.of(Command.DeleteTarget.current(key)),
+                                        WritePrecondition.NONE, bypass, now);
                     };
                     attempts++;
                     try {
@@ -126,12 +131,16 @@ final class LockInvariantTest {
                 assertThat(current).as("seed %d step %d key %s", seed, step, key).isEqualTo(newest);
             }
             long[] nulls = {0};
+            ObjectRecord[] scanned = {null};
             store.forEachVersion("b", key, null, e -> {
                 if (e.key().equals(key) && e.record().versionId().equals("null")) {
                     nulls[0]++;
+                    scanned[0] = e.record();
                 }
                 return true;
             });
+            assertThat(store.objectVersion("b", key, "null").orElse(null))
+                    .as("seed %d step %d: the null version of %s as looked up", seed, step, key).isEqualTo(scanned[0]);
             assertThat(nulls[0]).as("seed %d step %d: at most one null version of %s", seed, step, key).isLessThanOrEqualTo(1);
         }
     }

@@ -195,8 +195,10 @@ final class VersioningMachineTest {
         assertThat(delete("b", "k", v, false).failure().kind()).isEqualTo(FailureKind.ACCESS_DENIED);
         assertThat(kindOf(() -> store.submit(new Command.PutRetention("b", "k", v, null, false, ++now))))
                 .isEqualTo(FailureKind.ACCESS_DENIED);
-        // Extending or upgrading to COMPLIANCE needs no bypass.
+        // Extending needs no bypass; changing the mode, even to COMPLIANCE, does.
         store.submit(new Command.PutRetention("b", "k", v, new Retention(RetentionMode.GOVERNANCE, now + 2 * DAY), false, ++now));
+        assertThat(kindOf(() -> store.submit(new Command.PutRetention("b", "k", v,
+                new Retention(RetentionMode.COMPLIANCE, now + 3 * DAY), false, ++now)))).isEqualTo(FailureKind.ACCESS_DENIED);
         store.submit(new Command.PutRetention("b", "k", v, null, true, ++now));
         assertThat(store.objectVersion("b", "k", v).orElseThrow().retention()).isNull();
         String w = put("b", "k", new Retention(RetentionMode.GOVERNANCE, now + DAY), false);

@@ -16,13 +16,19 @@ import java.util.Objects;
  */
 public sealed interface LifecycleFilter {
     /** The key prefix every matching key starts with ("" for any key). */
-    String prefix();
+    default String prefix() {
+        return "";
+    }
 
     /** Tags a matching object must carry, all of them, with these values (empty for none). */
-    Map<String, String> tags();
+    default Map<String, String> tags() {
+        return Map.of();
+    }
 
     /** Whether the filter looks at object sizes. */
-    boolean hasSizeCondition();
+    default boolean hasSizeCondition() {
+        return false;
+    }
 
     /** Whether an object (a version) with this key, size and tag set matches. */
     default boolean matches(String key, long size, Map<String, String> objectTags) {
@@ -38,50 +44,17 @@ public sealed interface LifecycleFilter {
     }
 
     /** Whether a size passes the filter's size conditions (true when there are none). */
-    boolean sizeMatches(long size);
+    default boolean sizeMatches(long size) {
+        return true;
+    }
 
     /** An empty {@code <Filter/>}: every object. */
-    record All() implements LifecycleFilter {
-        @Override
-        public String prefix() {
-            return "";
-        }
-
-        @Override
-        public Map<String, String> tags() {
-            return Map.of();
-        }
-
-        @Override
-        public boolean hasSizeCondition() {
-            return false;
-        }
-
-        @Override
-        public boolean sizeMatches(long size) {
-            return true;
-        }
-    }
+    record All() implements LifecycleFilter {}
 
     /** The rule-level {@code <Prefix>} of the original API (no {@code <Filter>} element). */
     record LegacyPrefix(String prefix) implements LifecycleFilter {
         public LegacyPrefix {
             checkPrefix(prefix);
-        }
-
-        @Override
-        public Map<String, String> tags() {
-            return Map.of();
-        }
-
-        @Override
-        public boolean hasSizeCondition() {
-            return false;
-        }
-
-        @Override
-        public boolean sizeMatches(long size) {
-            return true;
         }
     }
 
@@ -89,21 +62,6 @@ public sealed interface LifecycleFilter {
     record Prefix(String prefix) implements LifecycleFilter {
         public Prefix {
             checkPrefix(prefix);
-        }
-
-        @Override
-        public Map<String, String> tags() {
-            return Map.of();
-        }
-
-        @Override
-        public boolean hasSizeCondition() {
-            return false;
-        }
-
-        @Override
-        public boolean sizeMatches(long size) {
-            return true;
         }
     }
 
@@ -116,23 +74,8 @@ public sealed interface LifecycleFilter {
         }
 
         @Override
-        public String prefix() {
-            return "";
-        }
-
-        @Override
         public Map<String, String> tags() {
             return Map.of(key, value);
-        }
-
-        @Override
-        public boolean hasSizeCondition() {
-            return false;
-        }
-
-        @Override
-        public boolean sizeMatches(long size) {
-            return true;
         }
     }
 
@@ -140,16 +83,6 @@ public sealed interface LifecycleFilter {
     record SizeGreaterThan(long bytes) implements LifecycleFilter {
         public SizeGreaterThan {
             checkSizes(bytes, null);
-        }
-
-        @Override
-        public String prefix() {
-            return "";
-        }
-
-        @Override
-        public Map<String, String> tags() {
-            return Map.of();
         }
 
         @Override
@@ -167,16 +100,6 @@ public sealed interface LifecycleFilter {
     record SizeLessThan(long bytes) implements LifecycleFilter {
         public SizeLessThan {
             checkSizes(null, bytes);
-        }
-
-        @Override
-        public String prefix() {
-            return "";
-        }
-
-        @Override
-        public Map<String, String> tags() {
-            return Map.of();
         }
 
         @Override
