@@ -277,8 +277,9 @@ class BadInputTest {
         byte[] retention = utf8("<Retention><Mode>GOVERNANCE</Mode><RetainUntilDate>2030-01-01T00:00:00Z</RetainUntilDate></Retention>");
         raw.signed("GET", "/" + BUCKET, "cors", raw.headers(), new byte[0]).assertError(501, "NotImplemented");
         raw.signed("GET", "/" + BUCKET, "website", raw.headers(), new byte[0]).assertError(501, "NotImplemented");
-        raw.signed("GET", "/" + BUCKET, "policy", raw.headers(), new byte[0]).assertError(501, "NotImplemented");
-        raw.signed("PUT", "/" + BUCKET, "policy", raw.headers(), policy).assertError(501, "NotImplemented");
+        // Implemented since: a missing policy, and a policy without statements.
+        raw.signed("GET", "/" + BUCKET, "policy", raw.headers(), new byte[0]).assertError(404, "NoSuchBucketPolicy");
+        raw.signed("PUT", "/" + BUCKET, "policy", raw.headers(), policy).assertError(400, "MalformedPolicy");
         // Implemented since, but refused here: a lifecycle without rules, Object Lock calls on a bucket without it.
         raw.signed("PUT", "/" + BUCKET, "lifecycle", raw.headers(), utf8("<LifecycleConfiguration/>")).assertError(400, "MalformedXML");
         raw.signed("GET", path(EXISTING), "retention", raw.headers(), new byte[0]).assertError(400, "InvalidRequest");
@@ -287,7 +288,6 @@ class BadInputTest {
                 .assertError(400, "InvalidRequest");
         // A DELETE of an unimplemented subresource must not fall through to deleting the object or bucket.
         raw.signed("DELETE", "/" + BUCKET, "website", raw.headers(), new byte[0]).assertError(501, "NotImplemented");
-        raw.signed("DELETE", "/" + BUCKET, "policy", raw.headers(), new byte[0]).assertError(501, "NotImplemented");
         raw.signed("DELETE", path(EXISTING), "retention", raw.headers(), new byte[0]).assertError(405, "MethodNotAllowed");
         raw.signed("PUT", path("select-target"), "select", raw.headers(), utf8("x")).assertError(501, "NotImplemented");
         s3.headBucket(b -> b.bucket(BUCKET));

@@ -5,13 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
-/** Reads a record written by {@link Encoder}; verifies its CRC32C, tag and version first. */
-final class Decoder {
+/** Reads a record written by {@link Encoder}; verifies its CRC32C, tag and version first (shared by the metadata and IAM stores). */
+public final class Decoder {
     private final byte[] buf;
     private final int end;
     private int pos;
 
-    Decoder(byte[] record, byte expectedTag, byte maxVersion) {
+    public Decoder(byte[] record, byte expectedTag, byte maxVersion) {
         if (record.length < 6) {
             throw new MetadataCorruptException("record too short: " + record.length + " bytes");
         }
@@ -33,20 +33,20 @@ final class Decoder {
         pos = 2;
     }
 
-    int version() {
+    public int version() {
         return buf[1];
     }
 
-    int u8() {
+    public int u8() {
         need(1);
         return buf[pos++] & 0xFF;
     }
 
-    boolean bool() {
+    public boolean bool() {
         return u8() != 0;
     }
 
-    long varint() {
+    public long varint() {
         long v = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             int b = u8();
@@ -58,7 +58,7 @@ final class Decoder {
         throw new MetadataCorruptException("varint too long");
     }
 
-    int varint32() {
+    public int varint32() {
         long v = varint();
         if (v > Integer.MAX_VALUE) {
             throw new MetadataCorruptException("length out of range: " + v);
@@ -66,7 +66,7 @@ final class Decoder {
         return (int) v;
     }
 
-    long i64() {
+    public long i64() {
         need(8);
         long v = 0;
         for (int i = 0; i < 8; i++) {
@@ -75,7 +75,7 @@ final class Decoder {
         return v;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         int n = varint32();
         need(n);
         byte[] b = new byte[n];
@@ -84,7 +84,7 @@ final class Decoder {
         return b;
     }
 
-    String str() {
+    public String str() {
         int n = varint32();
         need(n);
         String s = new String(buf, pos, n, StandardCharsets.UTF_8);
@@ -92,11 +92,11 @@ final class Decoder {
         return s;
     }
 
-    String optStr() {
+    public String optStr() {
         return bool() ? str() : null;
     }
 
-    Map<String, String> map() {
+    public Map<String, String> map() {
         int n = varint32();
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
@@ -106,7 +106,7 @@ final class Decoder {
         return m;
     }
 
-    void done() {
+    public void done() {
         if (pos != end) {
             throw new MetadataCorruptException("trailing bytes in record: " + (end - pos));
         }

@@ -9,28 +9,28 @@ import java.util.zip.CRC32C;
  * Writes one metadata record: a type tag, a format version, fields, and a trailing CRC32C over
  * everything before it (see docs/FORMATS.md, "Metadata records"). Not thread-safe.
  */
-final class Encoder {
+public final class Encoder {
     private static final int INITIAL_CAPACITY = 256;
     private byte[] buf = new byte[INITIAL_CAPACITY];
     private int len;
 
-    Encoder(byte tag, byte version) {
+    public Encoder(byte tag, byte version) {
         u8(tag);
         u8(version);
     }
 
-    Encoder u8(int v) {
+    public Encoder u8(int v) {
         ensure(1);
         buf[len++] = (byte) v;
         return this;
     }
 
-    Encoder bool(boolean v) {
+    public Encoder bool(boolean v) {
         return u8(v ? 1 : 0);
     }
 
     /** Unsigned LEB128 varint; negative values are a bug. */
-    Encoder varint(long v) {
+    public Encoder varint(long v) {
         if (v < 0) {
             throw new IllegalArgumentException("negative varint " + v);
         }
@@ -43,7 +43,7 @@ final class Encoder {
         return this;
     }
 
-    Encoder i64(long v) {
+    public Encoder i64(long v) {
         ensure(8);
         for (int i = 7; i >= 0; i--) {
             buf[len++] = (byte) (v >>> (i * 8));
@@ -51,7 +51,7 @@ final class Encoder {
         return this;
     }
 
-    Encoder bytes(byte[] b) {
+    public Encoder bytes(byte[] b) {
         varint(b.length);
         ensure(b.length);
         System.arraycopy(b, 0, buf, len, b.length);
@@ -59,17 +59,17 @@ final class Encoder {
         return this;
     }
 
-    Encoder str(String s) {
+    public Encoder str(String s) {
         return bytes(s.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A string that may be null: a presence byte, then the string. */
-    Encoder optStr(String s) {
+    public Encoder optStr(String s) {
         bool(s != null);
         return s == null ? this : str(s);
     }
 
-    Encoder map(Map<String, String> m) {
+    public Encoder map(Map<String, String> m) {
         varint(m.size());
         for (Map.Entry<String, String> e : m.entrySet()) {
             str(e.getKey());
@@ -79,7 +79,7 @@ final class Encoder {
     }
 
     /** The finished record, with its CRC32C appended. */
-    byte[] finish() {
+    public byte[] finish() {
         CRC32C crc = new CRC32C();
         crc.update(buf, 0, len);
         int c = (int) crc.getValue();

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 
@@ -47,10 +48,13 @@ final class AdminApi {
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private final Deque<String> order = new ArrayDeque<>();
 
-    AdminApi(ErasureBlobStore store, ObjectLayer layer, Ids ids) {
+    private final dev.arca.iam.Iam iam;
+
+    AdminApi(ErasureBlobStore store, ObjectLayer layer, Ids ids, dev.arca.iam.Iam iam) {
         this.store = store;
         this.layer = layer;
         this.ids = ids;
+        this.iam = iam;
     }
 
     static boolean isAdminPath(String rawPath) {
@@ -85,12 +89,64 @@ final class AdminApi {
                 case "GET" -> json(200, jobJson(job(query.get("job"))));
                 default -> throw methodNotAllowed(method);
             };
+            case "accounts" -> switch (method) {
+                case "GET" -> json(200, accountsJson());
+                case "POST" -> json(200, createAccount(query.get("name")));
+                case "DELETE" -> {
+                    deleteAccount(query.get("id"));
+                    yield json(200, "{\"deleted\":" + quote(query.get("id")) + "}");
+                }
+                default -> throw methodNotAllowed(method);
+            };
             case "lifecycle" -> {
                 requireMethod(method, "POST");
                 yield json(200, lifecycleJson(layer.lifecycle().runOnce()));
             }
             default -> throw StoreException.of(FailureKind.INVALID_REQUEST, "Unknown admin operation: " + path);
         };
+    }
+
+    private String accountsJson() {
+        StringBuilder b = new StringBuilder("{\"accounts\":[");
+        List<dev.arca.iam.Account> all = iam.accounts();
+        for (int i = 0; i < all.size(); i++) {
+            dev.arca.iam.Account a = all.get(i);
+            b.append(i == 0 ? "" : ",").append("{\"accountId\":").append(quote(a.id())).append(",\"name\":")
+                    .append(quote(a.name())).append(",\"canonicalId\":").append(quote(a.canonicalId())).append('}');
+        }
+        return b.append("]}").toString();
+    }
+
+    /** Creates a tenant account; the answer carries its root user's secret, shown this once. */
+    private String createAccount(String name) {
+        if (name == null || name.isEmpty()) {
+            throw StoreException.of(FailureKind.INVALID_ARGUMENT, "name is required");
+        }
+        dev.arca.iam.Iam.AccountCreated created = iam.createAccount(name);
+        return "{\"accountId\":" + quote(created.account().id()) + ",\"name\":" + quote(created.account().name())
+                + ",\"canonicalId\":" + quote(created.account().canonicalId()) + ",\"accessKeyId\":"
+                + quote(created.accessKeyId()) + ",\"secretAccessKey\":" + quote(created.secretAccessKey()) + "}";
+    }
+
+    /** Deletes a tenant account that owns no buckets (and, as IAM checks, no identities). */
+    private void deleteAccount(String id) {
+        if (id == null) {
+            throw StoreException.of(FailureKind.INVALID_ARGUMENT, "id is required");
+        }
+        dev.arca.iam.Account account = iam.account(id).orElseThrow(() ->
+                StoreException.of(FailureKind.NO_SUCH_ENTITY, "The account " + id + " cannot be found."));
+        boolean ownsBuckets = layer.buckets().list(new dev.arca.object.Owner(account.canonicalId(), account.name()))
+                .stream().findAny().isPresent();
+        if (ownsBuckets) {
+            throw StoreException.of(FailureKind.DELETE_CONFLICT, "The account still owns buckets; delete them first.");
+        }
+        iam.deleteAccount(id);
+    }
+
+    private static String quote(String s) {
+        StringBuilder b = new StringBuilder();
+        field(b, "", s);
+        return b.substring(3); // drop the empty name and its ":"
     }
 
     private static String lifecycleJson(dev.arca.object.lifecycle.Lifecycle.Report r) {

@@ -59,9 +59,12 @@ final class ObjectApi {
     private final ObjectStore objects;
     private final Buckets buckets;
 
-    ObjectApi(ObjectStore objects, Buckets buckets) {
+    private final Permissions permissions;
+
+    ObjectApi(ObjectStore objects, Buckets buckets, Permissions permissions) {
         this.objects = objects;
         this.buckets = buckets;
+        this.permissions = permissions;
     }
 
     HttpResponse put(S3Request r) {
@@ -215,7 +218,7 @@ final class ObjectApi {
             precondition = new WritePrecondition.EtagMatches(Conditions.unquote(ifMatch));
         }
         ObjectStore.DeleteResult result = objects.delete(r.bucket(), r.key(), versionId, precondition,
-                Permissions.bypassGovernance(r));
+                permissions.bypassGovernance(r, r.key().value()));
         Headers out = new Headers();
         if (result.deleteMarker()) {
             out.set("x-amz-delete-marker", "true");
@@ -242,7 +245,25 @@ final class ObjectApi {
             XmlNode keyNode = o.child("Key").orElseThrow(XmlParser::malformed);
             targets.add(new ObjectStore.ObjectIdentifier(keyNode.text(), o.childText("VersionId")));
         }
-        List<Outcome.DeleteOutcome> outcomes = objects.deleteMany(r.bucket(), targets, Permissions.bypassGovernance(r));
+        // Each key needs its own permission; a denied key fails alone, as in S3.
+        List<ObjectStore.ObjectIdentifier> permitted = new ArrayList<>(targets.size());
+        Outcome.DeleteOutcome[] denied = new Outcome.DeleteOutcome[targets.size()];
+        for (int i = 0; i < targets.size(); i++) {
+            ObjectStore.ObjectIdentifier t = targets.get(i);
+            if (permissions.mayDelete(r, t.key(), t.versionId())) {
+                permitted.add(t);
+            } else {
+                denied[i] = new Outcome.DeleteOutcome(t.key(), t.versionId(), false, null,
+                        Failure.of(FailureKind.ACCESS_DENIED, "Access Denied"));
+            }
+        }
+        List<Outcome.DeleteOutcome> done = permitted.isEmpty() ? List.of()
+                : objects.deleteMany(r.bucket(), permitted, permissions.bypassGovernance(r, null));
+        List<Outcome.DeleteOutcome> outcomes = new ArrayList<>(targets.size());
+        int next = 0;
+        for (Outcome.DeleteOutcome d : denied) {
+            outcomes.add(d != null ? d : done.get(next++));
+        }
         return Responses.xml(200, deleteResult(outcomes, quiet));
     }
 
@@ -362,7 +383,7 @@ final class ObjectApi {
     HttpResponse putRetention(S3Request r) {
         String versionId = versionIdParam(r);
         Retention retention = VersioningXml.parseRetention(Bodies.xml(r, VersioningXml.MAX_BODY_BYTES, "Retention"));
-        objects.putRetention(r.bucket(), r.key(), versionId, retention, Permissions.bypassGovernance(r));
+        objects.putRetention(r.bucket(), r.key(), versionId, retention, permissions.bypassGovernance(r, r.key().value()));
         return Responses.empty(200);
     }
 

@@ -1,24 +1,31 @@
 package dev.arca.s3;
 
 /**
- * Permission checks that go beyond bucket ownership. Until IAM exists the only principals are
- * accounts acting on their own buckets, which hold every permission; IAM replaces these bodies
- * with policy evaluation.
+ * Permission checks made inside an operation rather than before it: GOVERNANCE bypass and the
+ * per-key checks of DeleteObjects, evaluated by the {@link S3Authorizer} like any other need.
  */
 final class Permissions {
-    private Permissions() {}
+    private final S3Authorizer authorizer;
 
-    /** s3:BypassGovernanceRetention on the request's bucket and key. */
-    static boolean mayBypassGovernanceRetention(S3Request r) {
-        return true;
+    Permissions(S3Authorizer authorizer) {
+        this.authorizer = authorizer;
     }
 
     /**
      * Whether the request bypasses GOVERNANCE retention: it asked to with
-     * x-amz-bypass-governance-retention: true and holds s3:BypassGovernanceRetention. Without the
-     * permission the header is ignored, so locked versions stay protected (AccessDenied).
+     * x-amz-bypass-governance-retention: true and holds s3:BypassGovernanceRetention on the object
+     * ({@code key} null: on every object of the bucket, for DeleteObjects). Without the permission
+     * the header is ignored, so locked versions stay protected (AccessDenied).
      */
-    static boolean bypassGovernance(S3Request r) {
-        return RequestHeaders.bypassGovernanceRequested(r.headers()) && mayBypassGovernanceRetention(r);
+    boolean bypassGovernance(S3Request r, String key) {
+        return RequestHeaders.bypassGovernanceRequested(r.headers())
+                && authorizer.allowed(r, new S3Access.Need("s3:BypassGovernanceRetention", r.bucket().value(),
+                        key == null ? "*" : key));
+    }
+
+    /** Whether DeleteObjects may delete {@code key} (s3:DeleteObject, or s3:DeleteObjectVersion with a version id). */
+    boolean mayDelete(S3Request r, String key, String versionId) {
+        return authorizer.allowed(r, new S3Access.Need(versionId == null ? "s3:DeleteObject" : "s3:DeleteObjectVersion",
+                r.bucket().value(), key));
     }
 }

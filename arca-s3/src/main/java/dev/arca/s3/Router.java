@@ -18,7 +18,7 @@ import java.util.Set;
 final class Router {
     /** Subresources that select an operation Arca implements; anything else in SUBRESOURCES is NotImplemented. */
     private static final Set<String> SUPPORTED_BUCKET = Set.of("location", "uploads", "delete", "versioning", "versions",
-            "acl", "object-lock", "lifecycle");
+            "acl", "object-lock", "lifecycle", "policy", "policyStatus", "publicAccessBlock");
     private static final Set<String> SUPPORTED_OBJECT = Set.of("uploads", "uploadId", "partNumber", "tagging", "acl",
             "retention", "legal-hold");
 
@@ -104,6 +104,12 @@ final class Router {
                     yield S3Operation.GET_OBJECT_LOCK_CONFIGURATION;
                 } else if (q.has("lifecycle")) {
                     yield S3Operation.GET_BUCKET_LIFECYCLE;
+                } else if (q.has("policy")) {
+                    yield S3Operation.GET_BUCKET_POLICY;
+                } else if (q.has("policyStatus")) {
+                    yield S3Operation.GET_BUCKET_POLICY_STATUS;
+                } else if (q.has("publicAccessBlock")) {
+                    yield S3Operation.GET_PUBLIC_ACCESS_BLOCK;
                 } else if (q.has("delete")) {
                     throw methodNotAllowed(method);
                 }
@@ -118,7 +124,11 @@ final class Router {
                     yield S3Operation.PUT_OBJECT_LOCK_CONFIGURATION;
                 } else if (q.has("lifecycle")) {
                     yield S3Operation.PUT_BUCKET_LIFECYCLE;
-                } else if (q.has("location") || q.has("uploads") || q.has("delete") || q.has("versions")) {
+                } else if (q.has("policy")) {
+                    yield S3Operation.PUT_BUCKET_POLICY;
+                } else if (q.has("publicAccessBlock")) {
+                    yield S3Operation.PUT_PUBLIC_ACCESS_BLOCK;
+                } else if (q.has("location") || q.has("policyStatus") || q.has("uploads") || q.has("delete") || q.has("versions")) {
                     throw methodNotAllowed(method);
                 }
                 yield S3Operation.CREATE_BUCKET;
@@ -127,6 +137,10 @@ final class Router {
             case "DELETE" -> {
                 if (q.has("lifecycle")) {
                     yield S3Operation.DELETE_BUCKET_LIFECYCLE;
+                } else if (q.has("policy")) {
+                    yield S3Operation.DELETE_BUCKET_POLICY;
+                } else if (q.has("publicAccessBlock")) {
+                    yield S3Operation.DELETE_PUBLIC_ACCESS_BLOCK;
                 } else if (!onlyNonSubresources(q)) {
                     throw methodNotAllowed(method);
                 }

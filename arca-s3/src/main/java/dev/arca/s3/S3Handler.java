@@ -42,16 +42,21 @@ public final class S3Handler implements HttpHandler {
     private final MultipartApi multipartApi;
     private final LifecycleApi lifecycleApi;
     private final AdminApi adminApi;
+    private final BucketPolicyApi bucketPolicyApi;
+    private final IamApi iamApi;
+    private final S3Authorizer authorizer;
     private final String adminOwnerId;
 
     /**
      * @param domains names under which {@code <bucket>.<domain>} addresses a bucket (virtual-hosted style)
      * @param ready   whether {@code /health/ready} answers 200
      * @param store   the erasure-coded blob store under {@code layer}, for the admin API
-     * @param adminOwnerId the owner id allowed to use the admin API (the root account)
+     * @param adminOwnerId the owner id allowed to use the admin API (the system account's root)
+     * @param iam     identities, policies and the IAM/STS services; authorizes every request
      */
     public S3Handler(ObjectLayer layer, SigV4Authenticator authenticator, List<String> domains, Ids ids,
-            InstantSource clock, BooleanSupplier ready, dev.arca.storage.ErasureBlobStore store, String adminOwnerId) {
+            InstantSource clock, BooleanSupplier ready, dev.arca.storage.ErasureBlobStore store, String adminOwnerId,
+            dev.arca.iam.Iam iam) {
         this.layer = layer;
         this.authenticator = authenticator;
         this.router = new Router(domains);
@@ -59,11 +64,25 @@ public final class S3Handler implements HttpHandler {
         this.clock = clock;
         this.ready = ready;
         this.hostId = java.util.Base64.getEncoder().encodeToString(ids.random(24));
+        S3Authorizer.Identities identities = new S3Authorizer.Identities() {
+            @Override
+            public List<dev.arca.iam.policy.Policy> identityPolicies(dev.arca.iam.Principal principal) {
+                return iam.identityPolicies(principal);
+            }
+
+            @Override
+            public Optional<String> accountIdOf(String canonicalId) {
+                return iam.accountByCanonicalId(canonicalId).map(dev.arca.iam.Account::id);
+            }
+        };
+        this.authorizer = new S3Authorizer(identities, layer.buckets(), layer.objects(), iam.listener(), clock);
         this.bucketApi = new BucketApi(layer.buckets(), layer.objects());
-        this.objectApi = new ObjectApi(layer.objects(), layer.buckets());
+        this.objectApi = new ObjectApi(layer.objects(), layer.buckets(), new Permissions(authorizer));
         this.multipartApi = new MultipartApi(layer.multipart(), layer.buckets());
         this.lifecycleApi = new LifecycleApi(layer.buckets());
-        this.adminApi = new AdminApi(store, layer, ids);
+        this.bucketPolicyApi = new BucketPolicyApi(layer.buckets(), authorizer, iam::missingPrincipal);
+        this.iamApi = new IamApi(iam, new dev.arca.iam.IamService(iam));
+        this.adminApi = new AdminApi(store, layer, ids, iam);
         this.adminOwnerId = adminOwnerId;
     }
 
@@ -107,44 +126,57 @@ public final class S3Handler implements HttpHandler {
 
     private HttpResponse serve(HttpExchange exchange, String requestId) {
         AuthenticatedRequest auth = authenticator.authenticate(exchange);
-        Credential credential = auth.credential().orElseThrow(() -> StoreException.of(FailureKind.ACCESS_DENIED, "Access Denied"));
-        Owner owner = new Owner(credential.ownerId(), credential.displayName());
+        Optional<Credential> credential = auth.credential();
+        dev.arca.iam.Principal principal = credential.map(Credential::principal).orElse(dev.arca.iam.Principal.ANONYMOUS);
+        if (!auth.service().equals("s3")) {
+            return queryApi(exchange, auth, principal, requestId);
+        }
         if (AdminApi.isAdminPath(exchange.rawPath()) && !router.isVirtualHosted(exchange)) {
-            if (!credential.ownerId().equals(adminOwnerId)) {
+            if (credential.isEmpty() || !credential.get().ownerId().equals(adminOwnerId)
+                    || principal.kind() != dev.arca.iam.Principal.Kind.ACCOUNT_ROOT) {
                 throw StoreException.of(FailureKind.ACCESS_DENIED, "Access Denied");
             }
             return adminApi.handle(exchange);
         }
+        Owner owner = credential.map(c -> new Owner(c.ownerId(), c.displayName())).orElse(ANONYMOUS_OWNER);
         Router.Route route = router.route(exchange);
         S3Request request = new S3Request(exchange, auth, requestId, owner, route.operation(), route.bucket(), route.key(),
                 route.query());
-        authorize(request);
+        authorizer.authorize(request);
         return execute(request);
     }
 
-    /** Until IAM exists, an account may act on the buckets it owns (and on copy sources it owns). */
-    private void authorize(S3Request r) {
-        if (r.bucket() == null || r.operation() == S3Operation.CREATE_BUCKET) {
-            return;
-        }
-        requireOwner(r, r.bucket().value());
-        if (r.operation() == S3Operation.COPY_OBJECT || r.operation() == S3Operation.UPLOAD_PART_COPY) {
-            requireOwner(r, CopySources.parse(r.headers()).bucket().value());
-        }
-    }
+    /** Objects written by anonymous callers a bucket policy lets in are shown with this owner. */
+    static final Owner ANONYMOUS_OWNER = new Owner("anonymous", "anonymous");
 
-    private void requireOwner(S3Request r, String bucket) {
-        Optional<BucketRecord> b = layer.buckets().find(bucket);
-        if (b.isPresent() && !b.get().ownerId().equals(r.owner().id())) {
-            throw StoreException.of(FailureKind.ACCESS_DENIED, "Access Denied");
+    /** IAM and STS (AWS query protocol): POST / with a form body, signed for service iam or sts. */
+    private HttpResponse queryApi(HttpExchange exchange, AuthenticatedRequest auth, dev.arca.iam.Principal principal,
+            String requestId) {
+        if (!exchange.method().equals("POST") || !exchange.rawPath().equals("/")) {
+            throw StoreException.of(FailureKind.METHOD_NOT_ALLOWED, "The " + auth.service()
+                    + " API takes POST / with a form body.");
         }
+        byte[] body = Bodies.readBounded(auth.body(), dev.arca.s3.auth.SigV4Authenticator.MAX_QUERY_API_BODY_BYTES);
+        String sourceIp = exchange.remoteAddress().getAddress().getHostAddress();
+        dev.arca.iam.policy.ConditionKeys keys = key -> switch (key.toLowerCase(java.util.Locale.ROOT)) {
+            case "aws:sourceip" -> List.of(sourceIp);
+            case "aws:securetransport" -> List.of("false");
+            case "aws:currenttime" -> List.of(java.time.Instant.ofEpochMilli(clock.millis()).toString());
+            default -> List.of();
+        };
+        return iamApi.handle(auth.service(), principal, body, requestId, keys);
     }
 
     private HttpResponse execute(S3Request r) {
         return switch (r.operation()) {
             case LIST_BUCKETS -> bucketApi.listBuckets(r);
             case CREATE_BUCKET -> bucketApi.create(r);
-            case DELETE_BUCKET -> bucketApi.delete(r);
+            case DELETE_BUCKET -> {
+                HttpResponse deleted = bucketApi.delete(r);
+                // Its policy went with it; a bucket of the same name later may belong to anyone.
+                authorizer.invalidate(r.bucket().value());
+                yield deleted;
+            }
             case HEAD_BUCKET -> bucketApi.head(r);
             case GET_BUCKET_LOCATION -> bucketApi.location(r);
             case GET_BUCKET_VERSIONING -> bucketApi.versioning(r);
@@ -181,6 +213,13 @@ public final class S3Handler implements HttpHandler {
             case COMPLETE_MULTIPART_UPLOAD -> multipartApi.complete(r);
             case ABORT_MULTIPART_UPLOAD -> multipartApi.abort(r);
             case LIST_PARTS -> multipartApi.listParts(r);
+            case GET_BUCKET_POLICY -> bucketPolicyApi.get(r);
+            case PUT_BUCKET_POLICY -> bucketPolicyApi.put(r);
+            case DELETE_BUCKET_POLICY -> bucketPolicyApi.delete(r);
+            case GET_BUCKET_POLICY_STATUS -> bucketPolicyApi.status(r);
+            case GET_PUBLIC_ACCESS_BLOCK -> bucketPolicyApi.getPublicAccessBlock(r);
+            case PUT_PUBLIC_ACCESS_BLOCK -> bucketPolicyApi.putPublicAccessBlock(r);
+            case DELETE_PUBLIC_ACCESS_BLOCK -> bucketPolicyApi.deletePublicAccessBlock(r);
         };
     }
 

@@ -40,7 +40,14 @@ public enum S3Operation {
     UPLOAD_PART_COPY("UploadPartCopy"),
     COMPLETE_MULTIPART_UPLOAD("CompleteMultipartUpload"),
     ABORT_MULTIPART_UPLOAD("AbortMultipartUpload"),
-    LIST_PARTS("ListParts");
+    LIST_PARTS("ListParts"),
+    GET_BUCKET_POLICY("GetBucketPolicy"),
+    PUT_BUCKET_POLICY("PutBucketPolicy"),
+    DELETE_BUCKET_POLICY("DeleteBucketPolicy"),
+    GET_BUCKET_POLICY_STATUS("GetBucketPolicyStatus"),
+    GET_PUBLIC_ACCESS_BLOCK("GetPublicAccessBlock"),
+    PUT_PUBLIC_ACCESS_BLOCK("PutPublicAccessBlock"),
+    DELETE_PUBLIC_ACCESS_BLOCK("DeletePublicAccessBlock");
 
     private final String awsName;
 

@@ -17,4 +17,9 @@ record S3Request(HttpExchange http, AuthenticatedRequest auth, String requestId,
     String header(String name) {
         return http.headers().get(name);
     }
+
+    /** Who the request acts as: the credential's principal, or anonymous. */
+    dev.arca.iam.Principal principal() {
+        return auth.credential().map(dev.arca.s3.auth.Credential::principal).orElse(dev.arca.iam.Principal.ANONYMOUS);
+    }
 }

@@ -4,6 +4,8 @@ import dev.arca.core.Entropy;
 import dev.arca.core.Ids;
 import dev.arca.meta.KvMetadataStore;
 import dev.arca.meta.kv.RocksKv;
+import dev.arca.iam.Iam;
+import dev.arca.iam.MasterKey;
 import dev.arca.object.ObjectLayer;
 import dev.arca.object.SteadyClock;
 import dev.arca.s3.S3Handler;
@@ -44,13 +46,15 @@ public final class ArcaServer implements AutoCloseable {
     private final KvMetadataStore meta;
     private final ObjectLayer layer;
     private final NettyHttpServer http;
+    private final Iam iam;
     private final ObjectLayer.RecoveryReport recovery;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ArcaServer(ServerConfig config, RootCredentials credentials, ErasureBlobStore blobs, KvMetadataStore meta,
-            ObjectLayer layer, ObjectLayer.RecoveryReport recovery, NettyHttpServer http) {
+            ObjectLayer layer, ObjectLayer.RecoveryReport recovery, NettyHttpServer http, Iam iam) {
         this.config = config;
+        this.iam = iam;
         this.credentials = credentials;
         this.blobs = blobs;
         this.meta = meta;
@@ -104,21 +108,22 @@ public final class ArcaServer implements AutoCloseable {
         ErasureBlobStore blobs = openDrives(config, entropy, coders);
         KvMetadataStore meta = null;
         ObjectLayer layer = null;
+        Iam iam = null;
         try {
+            iam = openIam(data, credentials, objectClock, entropy);
             meta = new KvMetadataStore(RocksKv.open(data.resolve("meta"), RocksKv.Options.defaults()), config.syncMetadata());
             layer = new ObjectLayer(meta, blobs, objectClock, ids, config.region());
             ObjectLayer.RecoveryReport recovery = layer.recover();
             layer.startLifecycle(config.lifecycleInterval());
             blobs.startBackground(new Scrubber.Settings(config.scrubRate(), config.scrubInterval(), config.driveCheckInterval()));
-            Credential root = new Credential(credentials.accessKey(), credentials.secretKey(), ROOT_OWNER_ID, ROOT_DISPLAY_NAME);
-            CredentialProvider provider = accessKey -> accessKey.equals(root.accessKeyId()) ? Optional.of(root) : Optional.empty();
-            SigV4Authenticator authenticator = new SigV4Authenticator(provider, clock, config.region());
+            SigV4Authenticator authenticator = new SigV4Authenticator(credentialProvider(iam), clock, config.region());
             AtomicBoolean readyFlag = new AtomicBoolean();
-            S3Handler handler = new S3Handler(layer, authenticator, config.domains(), ids, clock, readyFlag::get, blobs, ROOT_OWNER_ID);
+            S3Handler handler = new S3Handler(layer, authenticator, config.domains(), ids, clock, readyFlag::get, blobs,
+                    ROOT_OWNER_ID, iam);
             HttpServerOptions options = new HttpServerOptions(config.host(), config.port(), config.ioThreads(),
                     config.maxRequests(), config.idleTimeout(), config.bodyTimeout(), config.shutdownGrace());
             NettyHttpServer http = NettyHttpServer.start(options, handler, handler::overloaded);
-            ArcaServer server = new ArcaServer(config, credentials, blobs, meta, layer, recovery, http);
+            ArcaServer server = new ArcaServer(config, credentials, blobs, meta, layer, recovery, http, iam);
             readyFlag.set(true);
             server.ready.set(true);
             return server;
@@ -129,9 +134,37 @@ public final class ArcaServer implements AutoCloseable {
             if (meta != null) {
                 meta.close();
             }
+            if (iam != null) {
+                iam.close();
+            }
             blobs.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens identity and access management: its store in {@code <data>/iam} (RocksDB), secrets and
+     * session tokens sealed under the master key in {@code <data>/iam-master.key} (created on first
+     * start; back it up with the data: without it no access key or session token can be read), and
+     * the root credentials as the system account's root user. STS sessions expire by the object clock.
+     */
+    private static Iam openIam(Path data, RootCredentials credentials, InstantSource clock, Entropy entropy) {
+        try {
+            MasterKey key = MasterKey.loadOrCreate(data.resolve(MasterKey.FILE_NAME), entropy);
+            return Iam.open(RocksKv.open(data.resolve("iam"), RocksKv.Options.defaults()), key.box(entropy), clock, entropy,
+                    credentials.accessKey(), credentials.secretKey());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the IAM master key in " + data, e);
+        }
+    }
+
+    /** SigV4 credentials from IAM: the principal, and the account's canonical id as S3 owner. */
+    private static CredentialProvider credentialProvider(Iam iam) {
+        return (accessKey, token) -> iam.authenticate(accessKey, token).map(a -> {
+            dev.arca.iam.Principal p = a.principal();
+            return new Credential(accessKey, a.secretKey(), p.canonicalId(),
+                    p.kind() == dev.arca.iam.Principal.Kind.ACCOUNT_ROOT ? p.name() : p.name() + "@" + p.accountId(), p);
+        });
     }
 
     /**
@@ -189,6 +222,7 @@ public final class ArcaServer implements AutoCloseable {
         http.close();
         layer.close();
         meta.close();
+        iam.close();
         blobs.close();
     }
 }

@@ -49,7 +49,7 @@ public final class AdminMain {
             return args.isEmpty() ? 2 : 0;
         }
         String command = args.getFirst();
-        if (!command.equals("storage") && !command.equals("heal")) {
+        if (!List.of("storage", "heal", "accounts", "create-account", "delete-account").contains(command)) {
             err.println("arca admin: unknown command '" + command + "'");
             usage(err);
             return 2;
@@ -71,6 +71,19 @@ public final class AdminMain {
                     yield 0;
                 }
                 case "heal" -> heal(admin, flags, out);
+                case "accounts" -> {
+                    out.println(admin.call("GET", "accounts", List.of()).text().trim());
+                    yield 0;
+                }
+                case "create-account" -> {
+                    // The new account's root secret is in this output once; Arca keeps it only encrypted.
+                    out.println(admin.call("POST", "accounts", List.of(Map.entry("name", required(flags, "name")))).text().trim());
+                    yield 0;
+                }
+                case "delete-account" -> {
+                    out.println(admin.call("DELETE", "accounts", List.of(Map.entry("id", required(flags, "id")))).text().trim());
+                    yield 0;
+                }
                 default -> {
                     usage(err);
                     yield 2;
@@ -113,6 +126,14 @@ public final class AdminMain {
         }
     }
 
+    private static String required(Map<String, String> flags, String name) throws UsageException {
+        String v = flags.get(name);
+        if (v == null) {
+            throw new UsageException("--" + name + " is required");
+        }
+        return v;
+    }
+
     static Map<String, String> fields(String json) {
         Map<String, String> m = new LinkedHashMap<>();
         Matcher x = NUMBER.matcher(json);
@@ -134,6 +155,8 @@ public final class AdminMain {
         err.println("""
                 usage: ./arca admin storage [connection flags]
                        ./arca admin heal [--bucket B [--prefix P]] [--drive N] [--deep true|false] [connection flags]
+                       ./arca admin accounts | create-account --name NAME | delete-account --id ACCOUNT_ID [connection flags]
+                         (tenant accounts; create-account prints the account's root access key and secret once)
                 connection flags: --endpoint URL (env ARCA_ENDPOINT, default %s)
                                   --access-key K --secret-key S (env ARCA_ACCESS_KEY / ARCA_SECRET_KEY; default: the
                                   root credentials in --data DIR/root-credentials, DIR default ./arca-data)

@@ -24,6 +24,7 @@ public final class AuthenticatedRequest {
     private final List<String> declaredTrailers;
     private final Supplier<Map<String, String>> trailers;
     private final boolean presigned;
+    private final String service;
 
     AuthenticatedRequest(
             Credential credential,
@@ -33,6 +34,19 @@ public final class AuthenticatedRequest {
             List<String> declaredTrailers,
             Supplier<Map<String, String>> trailers,
             boolean presigned) {
+        this(credential, body, decodedContentLength, mode, declaredTrailers, trailers, presigned, SigV4.SERVICE);
+    }
+
+    AuthenticatedRequest(
+            Credential credential,
+            InputStream body,
+            long decodedContentLength,
+            PayloadMode mode,
+            List<String> declaredTrailers,
+            Supplier<Map<String, String>> trailers,
+            boolean presigned,
+            String service) {
+        this.service = service;
         this.credential = Optional.ofNullable(credential);
         this.body = body;
         this.decodedContentLength = decodedContentLength;
@@ -40,6 +54,11 @@ public final class AuthenticatedRequest {
         this.declaredTrailers = List.copyOf(declaredTrailers);
         this.trailers = trailers;
         this.presigned = presigned;
+    }
+
+    /** The service the request was signed for: "s3", or "iam"/"sts" for the query APIs ("s3" when anonymous). */
+    public String service() {
+        return service;
     }
 
     /** The signer's credential; empty for an anonymous request. */

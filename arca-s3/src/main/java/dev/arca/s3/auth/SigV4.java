@@ -29,6 +29,8 @@ final class SigV4 {
     static final String CHUNK_ALGORITHM = "AWS4-HMAC-SHA256-PAYLOAD";
     static final String TRAILER_ALGORITHM = "AWS4-HMAC-SHA256-TRAILER";
     static final String SERVICE = "s3";
+    /** Services this endpoint answers for: S3, and the IAM and STS query APIs. */
+    static final java.util.Set<String> SERVICES = java.util.Set.of("s3", "iam", "sts");
     static final String TERMINATOR = "aws4_request";
 
     static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
@@ -73,7 +75,12 @@ final class SigV4 {
 
     /** The credential scope {@code date/region/s3/aws4_request}. */
     static String scope(String date, String region) {
-        return date + "/" + region + "/" + SERVICE + "/" + TERMINATOR;
+        return scope(date, region, SERVICE);
+    }
+
+    /** The credential scope {@code date/region/service/aws4_request}. */
+    static String scope(String date, String region, String service) {
+        return date + "/" + region + "/" + service + "/" + TERMINATOR;
     }
 
     /** S3's canonical URI: the path decoded once and re-encoded, slashes kept (no normalisation). */
@@ -174,9 +181,13 @@ final class SigV4 {
 
     /** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), "s3"), "aws4_request"). */
     static byte[] deriveSigningKey(String secretKey, String date, String region) {
+        return deriveSigningKey(secretKey, date, region, SERVICE);
+    }
+
+    static byte[] deriveSigningKey(String secretKey, String date, String region, String service) {
         byte[] kDate = hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), date);
         byte[] kRegion = hmac(kDate, region);
-        byte[] kService = hmac(kRegion, SERVICE);
+        byte[] kService = hmac(kRegion, service);
         return hmac(kService, TERMINATOR);
     }
 

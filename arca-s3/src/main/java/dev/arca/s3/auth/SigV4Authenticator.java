@@ -27,7 +27,9 @@ import java.util.Set;
  * Authenticates S3 requests signed with AWS Signature Version 4, as Amazon S3 does: by the
  * {@code Authorization} header or by presigned-URL query parameters, with the payload sent whole
  * (signed SHA-256 or {@code UNSIGNED-PAYLOAD}) or aws-chunked (signed chunks, optionally signed or
- * unsigned trailers). The service is always {@code s3}; the region is fixed at construction.
+ * unsigned trailers). The service is {@code s3}, or {@code iam}/{@code sts} for the query APIs
+ * (whose payload hash, when not sent, is computed from the bounded body); the region is fixed at
+ * construction.
  *
  * <p>{@link #authenticate} checks everything that does not need the body and throws a
  * {@link StoreException} of the kind S3 reports; it never reads the body, so a request rejected here
@@ -94,7 +96,7 @@ public final class SigV4Authenticator {
             throw StoreException.of(FailureKind.INVALID_REQUEST, UNSUPPORTED_MECHANISM);
         }
         return new AuthenticatedRequest(
-                null, exchange.body(), exchange.contentLength(), PayloadMode.ANONYMOUS, List.of(), Map::of, false);
+                null, exchange.body(), exchange.contentLength(), PayloadMode.ANONYMOUS, List.of(), Map::of, false, SigV4.SERVICE);
     }
 
     // ---------------------------------------------------------------- Authorization header
@@ -115,12 +117,18 @@ public final class SigV4Authenticator {
         String providedSignature = fields.get("Signature");
 
         String contentSha256 = headers.get(SigV4.HEADER_CONTENT_SHA256);
+        byte[] queryApiBody = null;
+        if (contentSha256 == null && !scope.service().equals(SigV4.SERVICE)) {
+            // IAM and STS clients do not send the payload hash: hash the (small, bounded) form body.
+            queryApiBody = readQueryApiBody(exchange);
+            contentSha256 = SigV4.sha256Hex(queryApiBody);
+        }
         if (contentSha256 == null) {
             throw StoreException.of(
                     FailureKind.INVALID_REQUEST,
                     "Missing required header for this request: " + SigV4.HEADER_CONTENT_SHA256);
         }
-        Credential credential = lookUp(scope.accessKeyId());
+        Credential credential = lookUp(scope.accessKeyId(), headers.get(HEADER_SECURITY_TOKEN));
         RequestTime time = headerTime(headers);
         Instant now = clock.instant();
         checkSkew(time.instant(), time.raw(), now);
@@ -138,6 +146,10 @@ public final class SigV4Authenticator {
                 signedHeaders,
                 contentSha256);
         String signature = verifySignature(credential, scope, time.amzDate(), canonicalRequest, providedSignature);
+        if (queryApiBody != null) {
+            return new AuthenticatedRequest(credential, new java.io.ByteArrayInputStream(queryApiBody), queryApiBody.length,
+                    PayloadMode.SIGNED_HEX, List.of(), Map::of, false, scope.service());
+        }
         return withBody(exchange, credential, mode, contentSha256, scope, time.amzDate(), signature, false);
     }
 
@@ -235,7 +247,9 @@ public final class SigV4Authenticator {
         long expires = parseExpires(expiresText);
         List<String> signedHeaders = parseSignedHeaders(
                 params.get(SigV4.PARAM_SIGNED_HEADERS), FailureKind.AUTHORIZATION_QUERY_PARAMETERS_ERROR, "");
-        Credential credential = lookUp(scope.accessKeyId());
+        String token = params.get(PARAM_SECURITY_TOKEN) != null ? params.get(PARAM_SECURITY_TOKEN)
+                : exchange.headers().get(HEADER_SECURITY_TOKEN);
+        Credential credential = lookUp(scope.accessKeyId(), token);
 
         Instant now = clock.instant();
         if (Duration.between(now, signedAt).toMillis() > Limits.MAX_CLOCK_SKEW_SECONDS * MILLIS_PER_SECOND) {
@@ -286,9 +300,29 @@ public final class SigV4Authenticator {
 
     // ---------------------------------------------------------------- shared steps
 
-    private record CredentialScope(String accessKeyId, String date) {}
+    private record CredentialScope(String accessKeyId, String date, String service) {}
 
     private record RequestTime(String amzDate, Instant instant, String raw) {}
+
+    static final String HEADER_SECURITY_TOKEN = "x-amz-security-token";
+    static final String PARAM_SECURITY_TOKEN = "X-Amz-Security-Token";
+    /** Largest IAM/STS form body read to compute its payload hash. */
+    public static final int MAX_QUERY_API_BODY_BYTES = 64 * 1024;
+
+    private static byte[] readQueryApiBody(HttpExchange exchange) {
+        if (exchange.contentLength() > MAX_QUERY_API_BODY_BYTES) {
+            throw StoreException.of(FailureKind.MAX_MESSAGE_LENGTH_EXCEEDED, "Your request was too big.");
+        }
+        try (java.io.InputStream in = exchange.body()) {
+            byte[] body = in.readNBytes(MAX_QUERY_API_BODY_BYTES + 1);
+            if (body.length > MAX_QUERY_API_BODY_BYTES) {
+                throw StoreException.of(FailureKind.MAX_MESSAGE_LENGTH_EXCEEDED, "Your request was too big.");
+            }
+            return body;
+        } catch (java.io.IOException e) {
+            throw StoreException.of(FailureKind.INCOMPLETE_BODY, "The request body could not be read: " + e.getMessage());
+        }
+    }
 
     /** Parses {@code AKID/yyyymmdd/region/s3/aws4_request} and checks date format, region, service, terminator. */
     private CredentialScope parseScope(String text, FailureKind kind, String prefix) {
@@ -306,7 +340,7 @@ public final class SigV4Authenticator {
                             kind, prefix + "the region '" + parts[2] + "' is wrong; expecting '" + region + "'")
                     .withDetail("Region", region));
         }
-        if (!parts[3].equals(SigV4.SERVICE)) {
+        if (!SigV4.SERVICES.contains(parts[3])) {
             throw StoreException.of(kind, prefix + "incorrect service \"" + parts[3] + "\". This endpoint belongs to \""
                     + SigV4.SERVICE + "\".");
         }
@@ -314,7 +348,7 @@ public final class SigV4Authenticator {
             throw StoreException.of(kind, prefix + "incorrect terminal \"" + parts[4] + "\". This endpoint uses \""
                     + SigV4.TERMINATOR + "\".");
         }
-        return new CredentialScope(parts[0], date);
+        return new CredentialScope(parts[0], date, parts[3]);
     }
 
     private static List<String> parseSignedHeaders(String text, FailureKind kind, String prefix) {
@@ -331,8 +365,8 @@ public final class SigV4Authenticator {
         return names;
     }
 
-    private Credential lookUp(String accessKeyId) {
-        return credentials.find(accessKeyId).orElseThrow(() -> new StoreException(Failure.of(
+    private Credential lookUp(String accessKeyId, String sessionToken) {
+        return credentials.find(accessKeyId, sessionToken).orElseThrow(() -> new StoreException(Failure.of(
                         FailureKind.INVALID_ACCESS_KEY_ID,
                         "The AWS Access Key Id you provided does not exist in our records.")
                 .withDetail("AWSAccessKeyId", accessKeyId)));
@@ -398,9 +432,9 @@ public final class SigV4Authenticator {
     /** Verifies the request signature in constant time and returns it (the seed for chunk signatures). */
     private String verifySignature(
             Credential credential, CredentialScope scope, String amzDate, String canonicalRequest, String provided) {
-        String scopeText = SigV4.scope(scope.date(), region);
+        String scopeText = SigV4.scope(scope.date(), region, scope.service());
         String stringToSign = SigV4.stringToSign(amzDate, scopeText, canonicalRequest);
-        byte[] key = signingKeys.get(credential.secretKey(), scope.date(), region);
+        byte[] key = signingKeys.get(credential.secretKey(), scope.date(), region, scope.service());
         String expected = SigV4.signature(key, stringToSign);
         if (!SigV4.signaturesEqual(expected, provided)) {
             throw new StoreException(signatureMismatch()
@@ -429,7 +463,8 @@ public final class SigV4Authenticator {
         return switch (mode) {
             case UNSIGNED, ANONYMOUS ->
                 new AuthenticatedRequest(
-                        credential, exchange.body(), exchange.contentLength(), mode, List.of(), Map::of, presigned);
+                        credential, exchange.body(), exchange.contentLength(), mode, List.of(), Map::of, presigned,
+                        scope.service());
             case SIGNED_HEX ->
                 new AuthenticatedRequest(
                         credential,
@@ -438,21 +473,22 @@ public final class SigV4Authenticator {
                         mode,
                         List.of(),
                         Map::of,
-                        presigned);
+                        presigned,
+                        scope.service());
             case STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, STREAMING_UNSIGNED_TRAILER -> {
                 long decodedLength = decodedContentLength(exchange.headers());
                 List<String> declared = mode.hasTrailers() ? declaredTrailers(exchange.headers()) : List.of();
                 SignatureChain chain = mode == PayloadMode.STREAMING_UNSIGNED_TRAILER
                         ? null
                         : new SignatureChain(
-                                signingKeys.get(credential.secretKey(), scope.date(), region),
+                                signingKeys.get(credential.secretKey(), scope.date(), region, scope.service()),
                                 amzDate,
-                                SigV4.scope(scope.date(), region),
+                                SigV4.scope(scope.date(), region, scope.service()),
                                 seedSignature);
                 AwsChunkedInputStream body =
                         new AwsChunkedInputStream(exchange.body(), chain, mode.hasTrailers(), declared, decodedLength);
                 yield new AuthenticatedRequest(
-                        credential, body, decodedLength, mode, declared, body::trailers, presigned);
+                        credential, body, decodedLength, mode, declared, body::trailers, presigned, scope.service());
             }
         };
     }

@@ -11,10 +11,10 @@ final class SigningKeyCache {
     /** Enough for many concurrently active access keys across a date change; each entry is ~100 bytes. */
     static final int MAX_ENTRIES = 1024;
 
-    private record Key(String secretKey, String date, String region) {
+    private record Key(String secretKey, String date, String region, String service) {
         @Override
         public String toString() {
-            return "Key[date=" + date + ", region=" + region + "]";
+            return "Key[date=" + date + ", region=" + region + ", service=" + service + "]";
         }
     }
 
@@ -27,7 +27,12 @@ final class SigningKeyCache {
 
     /** The signing key; callers must not modify the returned array. */
     byte[] get(String secretKey, String date, String region) {
-        Key key = new Key(secretKey, date, region);
+        return get(secretKey, date, region, SigV4.SERVICE);
+    }
+
+    /** The signing key for a service; callers must not modify the returned array. */
+    byte[] get(String secretKey, String date, String region, String service) {
+        Key key = new Key(secretKey, date, region, service);
         synchronized (entries) {
             byte[] cached = entries.get(key);
             if (cached != null) {
@@ -35,7 +40,7 @@ final class SigningKeyCache {
             }
         }
         // Derive outside the lock; a race derives twice, harmlessly.
-        byte[] derived = SigV4.deriveSigningKey(secretKey, date, region);
+        byte[] derived = SigV4.deriveSigningKey(secretKey, date, region, service);
         synchronized (entries) {
             entries.put(key, derived);
         }

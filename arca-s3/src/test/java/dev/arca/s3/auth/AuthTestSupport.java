@@ -26,7 +26,7 @@ final class AuthTestSupport {
 
     static final Credential CREDENTIAL = new Credential(ACCESS_KEY, SECRET_KEY, "owner-1", "alice");
     static final CredentialProvider PROVIDER =
-            id -> id.equals(ACCESS_KEY) ? Optional.of(CREDENTIAL) : Optional.empty();
+            (id, token) -> id.equals(ACCESS_KEY) ? Optional.of(CREDENTIAL) : Optional.empty();
     static final SigV4Signer SIGNER = new SigV4Signer(ACCESS_KEY, SECRET_KEY, REGION);
 
     private AuthTestSupport() {}
