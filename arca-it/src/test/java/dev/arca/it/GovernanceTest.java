@@ -1,6 +1,9 @@
 package dev.arca.it;
 
 import static dev.arca.it.S3Assert.assertS3Error;
+import static dev.arca.it.Tenancy.policy;
+import static dev.arca.it.Tenancy.principalStatement;
+import static dev.arca.it.Tenancy.statement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -8,11 +11,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AccessKey;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -29,6 +36,9 @@ import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
  * x-amz-bypass-governance-retention (and hold s3:BypassGovernanceRetention, which the root account
  * does); shortening or removing it needs the header too, extending never does. Also the Object Lock
  * request checks AWS documents (a lock bucket is needed; a retain-until date must be in the future).
+ * For IAM users of a tenant account, the bypass needs both the header and s3:BypassGovernanceRetention
+ * in the user's policy; an explicit Deny of s3:BypassGovernanceRetention in the bucket policy stops
+ * even the account's root user.
  */
 class GovernanceTest {
     @TempDir
@@ -37,16 +47,36 @@ class GovernanceTest {
     static ArcaTestServer server;
     static S3Client s3;
     static RawS3 raw;
+    /** A tenant account, its root user's clients and its IAM client. */
+    static Tenancy.Account tenant;
+    static S3Client owner;
+    static RawS3 ownerRaw;
+    static IamClient iam;
+    static final List<AutoCloseable> closeables = new ArrayList<>();
+
+    /** An IAM user of the tenant account: SDK and raw clients with its key. */
+    record User(S3Client s3, RawS3 raw) {}
+
+    /** What a user needs to work with versions and their retention, except s3:BypassGovernanceRetention. */
+    static final List<String> VERSION_ACTIONS = List.of("s3:PutObject", "s3:GetObject", "s3:GetObjectVersion",
+            "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectRetention", "s3:GetObjectRetention");
 
     @BeforeAll
     static void start() {
         server = ArcaTestServer.start(dir);
         s3 = Clients.pathStyle(server);
         raw = new RawS3(server);
+        tenant = Tenancy.createAccount(server, "gov-tenant");
+        owner = track(Tenancy.s3(server, tenant.credentials()));
+        ownerRaw = new RawS3(server, tenant.accessKeyId(), tenant.secretAccessKey());
+        iam = track(Tenancy.iam(server, tenant.credentials()));
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
         if (s3 != null) {
             s3.close();
         }
@@ -65,6 +95,57 @@ class GovernanceTest {
 
     static String get(String bucket, String key, String versionId) {
         return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).versionId(versionId)).asUtf8String();
+    }
+
+    static <T extends AutoCloseable> T track(T c) {
+        closeables.add(c);
+        return c;
+    }
+
+    /** Creates an IAM user of the tenant account with this identity policy and an access key. */
+    static User user(String name, String... statements) {
+        iam.createUser(r -> r.userName(name));
+        iam.putUserPolicy(r -> r.userName(name).policyName("identity").policyDocument(policy(statements)));
+        AccessKey key = iam.createAccessKey(r -> r.userName(name)).accessKey();
+        return new User(track(Tenancy.s3(server, Tenancy.basic(key))), new RawS3(server, key.accessKeyId(), key.secretAccessKey()));
+    }
+
+    static String objects(String bucket) {
+        return "arn:aws:s3:::" + bucket + "/*";
+    }
+
+    static String read(S3Client client, String bucket, String key, String versionId) {
+        return client.getObjectAsBytes(b -> b.bucket(bucket).key(key).versionId(versionId)).asUtf8String();
+    }
+
+    /** DeleteObjects of one version (with or without the bypass header) must delete nothing and report AccessDenied for it. */
+    static void assertBatchRefused(S3Client client, String bucket, String key, String versionId, boolean bypass) {
+        DeleteObjectsResponse r = client.deleteObjects(b -> b.bucket(bucket).bypassGovernanceRetention(bypass ? Boolean.TRUE : null)
+                .delete(d -> d.objects(ObjectIdentifier.builder().key(key).versionId(versionId).build())));
+        assertThat(r.deleted()).as("DeleteObjects%s of %s@%s: Deleted", bypass ? " +bypass" : "", key, versionId).isEmpty();
+        assertThat(r.errors()).as("DeleteObjects%s of %s@%s: Errors", bypass ? " +bypass" : "", key, versionId)
+                .extracting(e -> e.key() + "@" + e.versionId() + " " + e.code())
+                .containsExactly(key + "@" + versionId + " AccessDenied");
+    }
+
+    /**
+     * Every way to bypass the GOVERNANCE retention (until {@code until}) of {@code bucket/key@v},
+     * each sent with x-amz-bypass-governance-retention: true, is refused with 403 AccessDenied and
+     * changes nothing; {@code reader} is the root user of the bucket's account.
+     */
+    static void assertBypassRefused(S3Client client, RawS3 clientRaw, S3Client reader, String bucket, String key, String v,
+            String body, Instant until) {
+        assertS3Error(() -> client.deleteObject(b -> b.bucket(bucket).key(key).versionId(v).bypassGovernanceRetention(true)),
+                403, "AccessDenied");
+        assertBatchRefused(client, bucket, key, v, true);
+        Instant shorter = inDays(0.5);
+        assertS3Error(() -> client.putObjectRetention(b -> b.bucket(bucket).key(key).versionId(v).bypassGovernanceRetention(true)
+                .retention(r -> r.mode(ObjectLockRetentionMode.GOVERNANCE).retainUntilDate(shorter))), 403, "AccessDenied");
+        Locking.removeRetention(clientRaw, bucket, key, v, true).assertError(403, "AccessDenied");
+        // The version, as its account's root user sees it: the same bytes, the same retention.
+        assertThat(read(reader, bucket, key, v)).as("bytes of %s@%s", key, v).isEqualTo(body);
+        assertThat(Locking.retention(reader, bucket, key, v)).as("retention of %s@%s", key, v)
+                .isEqualTo(Locking.retention(ObjectLockRetentionMode.GOVERNANCE, until));
     }
 
     @Test
@@ -305,5 +386,98 @@ class GovernanceTest {
         // A retention on a version that does not exist.
         assertS3Error(() -> s3.putObjectRetention(b -> b.bucket(bucket).key("k").versionId(dev.arca.meta.VersionIds.of(0x0fedcba987654321L))
                 .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(until))), 404, "NoSuchVersion");
+    }
+
+    @Test
+    void aUserWithoutBypassGovernanceRetentionCannotBypassEvenWithTheHeader() {
+        String bucket = Locking.createLockBucket(owner, "gov-user-no-bypass");
+        User clerk = user("clerk", statement("Allow", VERSION_ACTIONS, List.of(objects(bucket))));
+        Instant two = inDays(2);
+        String v = Locking.put(owner, bucket, "k", bytes("governed"), ObjectLockMode.GOVERNANCE, two, null);
+
+        // The clerk's permissions are real: it deletes an unlocked version by id, and extends a retention.
+        String free = clerk.s3().putObject(b -> b.bucket(bucket).key("free"), RequestBody.fromString("free")).versionId();
+        clerk.s3().deleteObject(b -> b.bucket(bucket).key("free").versionId(free));
+        assertS3Error(() -> owner.getObjectAsBytes(b -> b.bucket(bucket).key("free").versionId(free)), 404, "NoSuchVersion");
+        Instant three = inDays(3);
+        clerk.s3().putObjectRetention(b -> b.bucket(bucket).key("k").versionId(v)
+                .retention(r -> r.mode(ObjectLockRetentionMode.GOVERNANCE).retainUntilDate(three)));
+        assertThat(Locking.retention(owner, bucket, "k", v)).isEqualTo(Locking.retention(ObjectLockRetentionMode.GOVERNANCE, three));
+
+        // Without the header: refused, as for anyone.
+        assertS3Error(() -> clerk.s3().deleteObject(b -> b.bucket(bucket).key("k").versionId(v)), 403, "AccessDenied");
+        assertBatchRefused(clerk.s3(), bucket, "k", v, false);
+        // With the header but without s3:BypassGovernanceRetention: refused all the same.
+        assertBypassRefused(clerk.s3(), clerk.raw(), owner, bucket, "k", v, "governed", three);
+        // Re-moding needs the bypass too (even to COMPLIANCE, a stronger lock).
+        assertS3Error(() -> clerk.s3().putObjectRetention(b -> b.bucket(bucket).key("k").versionId(v).bypassGovernanceRetention(true)
+                .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(three))), 403, "AccessDenied");
+        assertThat(Locking.retention(owner, bucket, "k", v)).isEqualTo(Locking.retention(ObjectLockRetentionMode.GOVERNANCE, three));
+        assertThat(read(owner, bucket, "k", v)).isEqualTo("governed");
+    }
+
+    @Test
+    void aUserWithBypassGovernanceRetentionBypassesOnlyWithTheHeader() {
+        String bucket = Locking.createLockBucket(owner, "gov-user-bypass");
+        List<String> actions = new ArrayList<>(VERSION_ACTIONS);
+        actions.add("s3:BypassGovernanceRetention");
+        User officer = user("officer", statement("Allow", actions, List.of(objects(bucket))));
+        Instant two = inDays(2);
+        String v1 = Locking.put(owner, bucket, "k1", bytes("one"), ObjectLockMode.GOVERNANCE, two, null);
+        String v2 = Locking.put(owner, bucket, "k2", bytes("two"), ObjectLockMode.GOVERNANCE, two, null);
+        String v3 = Locking.put(owner, bucket, "k3", bytes("three"), ObjectLockMode.GOVERNANCE, two, null);
+
+        // The permission without the header: refused.
+        assertS3Error(() -> officer.s3().deleteObject(b -> b.bucket(bucket).key("k1").versionId(v1)), 403, "AccessDenied");
+        assertBatchRefused(officer.s3(), bucket, "k2", v2, false);
+        Instant one = inDays(1);
+        assertS3Error(() -> officer.s3().putObjectRetention(b -> b.bucket(bucket).key("k3").versionId(v3)
+                .retention(r -> r.mode(ObjectLockRetentionMode.GOVERNANCE).retainUntilDate(one))), 403, "AccessDenied");
+        Locking.removeRetention(officer.raw(), bucket, "k3", v3, false).assertError(403, "AccessDenied");
+        assertThat(read(owner, bucket, "k1", v1)).isEqualTo("one");
+        assertThat(read(owner, bucket, "k2", v2)).isEqualTo("two");
+        assertThat(read(owner, bucket, "k3", v3)).isEqualTo("three");
+        assertThat(Locking.retention(owner, bucket, "k3", v3)).isEqualTo(Locking.retention(ObjectLockRetentionMode.GOVERNANCE, two));
+
+        // The permission and the header: bypassed.
+        var deleted = officer.s3().deleteObject(b -> b.bucket(bucket).key("k1").versionId(v1).bypassGovernanceRetention(true));
+        assertThat(deleted.versionId()).isEqualTo(v1);
+        assertS3Error(() -> owner.getObjectAsBytes(b -> b.bucket(bucket).key("k1").versionId(v1)), 404, "NoSuchVersion");
+        DeleteObjectsResponse batch = officer.s3().deleteObjects(b -> b.bucket(bucket).bypassGovernanceRetention(true)
+                .delete(d -> d.objects(ObjectIdentifier.builder().key("k2").versionId(v2).build())));
+        assertThat(batch.errors()).isEmpty();
+        assertThat(batch.deleted()).extracting(d -> d.key() + "@" + d.versionId()).containsExactly("k2@" + v2);
+        assertS3Error(() -> owner.getObjectAsBytes(b -> b.bucket(bucket).key("k2").versionId(v2)), 404, "NoSuchVersion");
+        officer.s3().putObjectRetention(b -> b.bucket(bucket).key("k3").versionId(v3).bypassGovernanceRetention(true)
+                .retention(r -> r.mode(ObjectLockRetentionMode.GOVERNANCE).retainUntilDate(one)));
+        assertThat(Locking.retention(owner, bucket, "k3", v3)).isEqualTo(Locking.retention(ObjectLockRetentionMode.GOVERNANCE, one));
+        Locking.removeRetention(officer.raw(), bucket, "k3", v3, true).assertStatus(200);
+        assertThat(Locking.retention(owner, bucket, "k3", v3)).isEqualTo("none (404 NoSuchObjectLockConfiguration)");
+
+        // The permission does not reach COMPLIANCE.
+        String c = Locking.put(owner, bucket, "c", bytes("compliant"), ObjectLockMode.COMPLIANCE, two, null);
+        assertS3Error(() -> officer.s3().deleteObject(b -> b.bucket(bucket).key("c").versionId(c).bypassGovernanceRetention(true)),
+                403, "AccessDenied");
+        assertThat(read(owner, bucket, "c", c)).isEqualTo("compliant");
+    }
+
+    @Test
+    void anExplicitDenyOfBypassInTheBucketPolicyStopsEvenTheAccountRoot() {
+        record Root(String name, S3Client s3, RawS3 raw, String bucket, String principal) {}
+        for (Root root : List.of(new Root("system root", s3, raw, "gov-deny-system", "*"),
+                new Root("tenant account root", owner, ownerRaw, "gov-deny-tenant", tenant.rootArn()))) {
+            String bucket = Locking.createLockBucket(root.s3(), root.bucket());
+            Instant two = inDays(2);
+            String v = Locking.put(root.s3(), bucket, "k", bytes("governed"), ObjectLockMode.GOVERNANCE, two, null);
+            root.s3().putBucketPolicy(b -> b.bucket(bucket).policy(policy(principalStatement("Deny", root.principal(),
+                    List.of("s3:BypassGovernanceRetention"), List.of(objects(bucket))))));
+
+            assertBypassRefused(root.s3(), root.raw(), root.s3(), bucket, "k", v, "governed", two);
+
+            // Without the Deny, the same root bypasses with the header: the Deny was what stopped it.
+            root.s3().deleteBucketPolicy(b -> b.bucket(bucket));
+            root.s3().deleteObject(b -> b.bucket(bucket).key("k").versionId(v).bypassGovernanceRetention(true));
+            assertS3Error(() -> root.s3().getObjectAsBytes(b -> b.bucket(bucket).key("k").versionId(v)), 404, "NoSuchVersion");
+        }
     }
 }

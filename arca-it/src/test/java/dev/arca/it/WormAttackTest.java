@@ -1,5 +1,8 @@
 package dev.arca.it;
 
+import static dev.arca.it.Tenancy.allow;
+import static dev.arca.it.Tenancy.deny;
+import static dev.arca.it.Tenancy.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -18,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AccessKey;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
@@ -44,12 +49,16 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * operations AWS allows (overwrite, delete marker, lifting a legal hold while a retention remains)
  * must be allowed and must not touch the protected versions.
  *
- * <p>Principals are a list; today it holds only the root account (IAM users arrive later).
+ * <p>The same attacks are made by every principal, each on its own account's lock buckets: the
+ * system root (on the system account's buckets), and, on a tenant account's buckets, that account's
+ * root user (the account owner), an IAM user of the account allowed "s3:*" on "*" (which includes
+ * s3:BypassGovernanceRetention), and an IAM user allowed "s3:*" but denied
+ * s3:BypassGovernanceRetention, for whom GOVERNANCE-locked versions are as unbypassable as
+ * COMPLIANCE ones. Only the system root may use the admin API; the others are refused there with
+ * 403 AccessDenied.
  */
 class WormAttackTest {
     static final String LIFECYCLE = "/_arca/admin/lifecycle";
-    static final String WORM = "worm";
-    static final String DEFAULTED = "worm-default";
 
     @TempDir
     static Path dir;
@@ -60,12 +69,49 @@ class WormAttackTest {
     static RawS3 rootRaw;
     static ErasureAdmin admin;
     static Random random;
+    static Tenancy.Account tenant;
+    static final List<AutoCloseable> closeables = new ArrayList<>();
 
-    /** Someone who attacks: a name, an SDK client and a raw client with that principal's keys. */
-    record Principal(String name, S3Client s3, RawS3 raw) {}
+    /**
+     * Someone who attacks the versions of {@code scene}: a name, an SDK client and a raw client with
+     * that principal's keys; {@code systemRoot}: may use the admin API; {@code mayBypass}: holds
+     * s3:BypassGovernanceRetention.
+     */
+    record Principal(String name, Scene scene, S3Client s3, RawS3 raw, boolean systemRoot, boolean mayBypass) {}
+
+    /**
+     * An account's two lock buckets (one with a default COMPLIANCE retention of a day) and the
+     * versions protected in them; {@code owner} is the account's root user, who sets them up and
+     * reads them back.
+     */
+    static final class Scene {
+        final String account;
+        final S3Client owner;
+        final String worm;
+        final String defaulted;
+        final List<Target> targets = new ArrayList<>();
+        /** The first version of the unlocked key "control", which the lifecycle run must expire. */
+        String control1;
+
+        Scene(String account, S3Client owner, String worm, String defaulted) {
+            this.account = account;
+            this.owner = owner;
+            this.worm = worm;
+            this.defaulted = defaulted;
+        }
+
+        List<String> buckets() {
+            return List.of(worm, defaulted);
+        }
+
+        Target target(String key) {
+            return targets.stream().filter(t -> t.key.equals(key)).findFirst().orElseThrow();
+        }
+    }
 
     /** A protected version: what protects it now, and the bytes it must keep. */
     static final class Target {
+        final S3Client owner;
         final String bucket;
         final String key;
         final String versionId;
@@ -74,8 +120,9 @@ class WormAttackTest {
         Instant until;
         boolean hold;
 
-        Target(String bucket, String key, String versionId, String sha256, ObjectLockRetentionMode mode, Instant until,
-                boolean hold) {
+        Target(S3Client owner, String bucket, String key, String versionId, String sha256, ObjectLockRetentionMode mode,
+                Instant until, boolean hold) {
+            this.owner = owner;
             this.bucket = bucket;
             this.key = key;
             this.versionId = versionId;
@@ -100,6 +147,11 @@ class WormAttackTest {
         /** Protected even from a principal that may bypass governance retention. */
         boolean unbypassableAt(Instant now) {
             return hold || (compliance() && retainedAt(now));
+        }
+
+        /** Protected from this principal, with or without the bypass header. */
+        boolean unbypassableBy(Principal p, Instant now) {
+            return p.mayBypass() ? unbypassableAt(now) : protectedAt(now);
         }
 
         /** Stable name of the version (toString also shows its current protection). */
@@ -198,6 +250,7 @@ class WormAttackTest {
         }
     }
 
+
     @BeforeAll
     static void start() {
         random = new Random(S3Assert.seed(WormAttackTest.class));
@@ -206,10 +259,14 @@ class WormAttackTest {
         root = Clients.pathStyle(server);
         rootRaw = new RawS3(server);
         admin = new ErasureAdmin(server);
+        tenant = Tenancy.createAccount(server, "worm-tenant");
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
         if (root != null) {
             root.close();
         }
@@ -218,171 +275,71 @@ class WormAttackTest {
         }
     }
 
-    private static Target lock(String bucket, String key, int size, ObjectLockMode mode, Instant until, boolean hold) {
+    static <T extends AutoCloseable> T track(T c) {
+        closeables.add(c);
+        return c;
+    }
+
+    /** An IAM user of the tenant account with this identity policy, as a principal attacking {@code scene}. */
+    private static Principal user(IamClient iam, String name, String userName, Scene scene, boolean mayBypass,
+            String... statements) {
+        iam.createUser(r -> r.userName(userName));
+        iam.putUserPolicy(r -> r.userName(userName).policyName("worm-attacker").policyDocument(policy(statements)));
+        AccessKey key = iam.createAccessKey(r -> r.userName(userName)).accessKey();
+        return new Principal(name, scene, track(Tenancy.s3(server, Tenancy.basic(key))),
+                new RawS3(server, key.accessKeyId(), key.secretAccessKey()), false, mayBypass);
+    }
+
+    private static Target lock(S3Client owner, String bucket, String key, int size, ObjectLockMode mode, Instant until,
+            boolean hold) {
         byte[] data = S3Assert.randomBytes(random, size);
-        String id = Locking.put(root, bucket, key, data, mode, until, hold ? Boolean.TRUE : null);
+        String id = Locking.put(owner, bucket, key, data, mode, until, hold ? Boolean.TRUE : null);
         assertThat(id).as("version id of %s", key).isNotBlank().isNotEqualTo("null");
-        return new Target(bucket, key, id, Versioned.sha256(data),
+        return new Target(owner, bucket, key, id, Versioned.sha256(data),
                 mode == null ? null : ObjectLockRetentionMode.fromValue(mode.toString()), until, hold);
     }
 
     @Test
     void everyAttackOnALockedVersionIsRefusedAndNoVersionIsLost() {
         Instant t0 = clock.instant();
-        List<Principal> principals = List.of(new Principal("root", root, rootRaw));
-        System.out.println("WORM attack suite: principals " + principals.stream().map(Principal::name).toList()
-                + "; object clock starts at " + t0);
+        Scene system = setUp(new Scene("system", root, "worm", "worm-default"), t0);
+        S3Client owner = track(Tenancy.s3(server, tenant.credentials()));
+        Scene tenantScene = setUp(new Scene(tenant.name(), owner, "worm-tenant", "worm-tenant-default"), t0);
+        List<Scene> scenes = List.of(system, tenantScene);
 
-        // ------------------------------------------------ set-up: lock buckets and protected versions
-        Locking.createLockBucket(root, WORM);
-        Locking.createLockBucket(root, DEFAULTED);
-        for (String b : List.of(WORM, DEFAULTED)) {
-            assertThat(root.getBucketVersioning(r -> r.bucket(b)).status()).as("an Object Lock bucket is versioned")
-                    .isEqualTo(BucketVersioningStatus.ENABLED);
-            assertThat(root.getObjectLockConfiguration(r -> r.bucket(b)).objectLockConfiguration().objectLockEnabled())
-                    .isEqualTo(ObjectLockEnabled.ENABLED);
-        }
-        root.putObjectLockConfiguration(r -> r.bucket(DEFAULTED).objectLockConfiguration(c -> c
-                .objectLockEnabled(ObjectLockEnabled.ENABLED)
-                .rule(rule -> rule.defaultRetention(d -> d.mode(ObjectLockRetentionMode.COMPLIANCE).days(1)))));
-        ObjectLockConfiguration defaults = root.getObjectLockConfiguration(r -> r.bucket(DEFAULTED)).objectLockConfiguration();
-        assertThat(defaults.rule().defaultRetention().mode()).isEqualTo(ObjectLockRetentionMode.COMPLIANCE);
-        assertThat(defaults.rule().defaultRetention().days()).isEqualTo(1);
-
-        Instant month = t0.plus(Duration.ofDays(30));
-        List<Target> targets = new ArrayList<>();
-        // Sizes on both sides of the inline limit (128 KiB): metadata-only and erasure-coded versions.
-        targets.add(lock(WORM, "compliance", 300 * 1024, ObjectLockMode.COMPLIANCE, month, false));
-        targets.add(lock(WORM, "compliance-small", 700, ObjectLockMode.COMPLIANCE, month, false));
-        targets.add(lock(WORM, "governance", 1024, ObjectLockMode.GOVERNANCE, month, false));
-        targets.add(lock(WORM, "held", 200 * 1024, null, null, true));
-        targets.add(lock(WORM, "held-compliance", 2048, ObjectLockMode.COMPLIANCE, month, true));
-        targets.add(lock(WORM, "held-governance", 150 * 1024, ObjectLockMode.GOVERNANCE, month, true));
-        // An unlocked key in the same bucket: the lifecycle run's positive control.
-        String control1 = root.putObject(b -> b.bucket(WORM).key("control"), RequestBody.fromString("control v1")).versionId();
-        root.putObject(b -> b.bucket(WORM).key("control"), RequestBody.fromString("control v2"));
-
-        // Bucket default retention: a version PUT without lock headers gets COMPLIANCE for one day.
-        byte[] plain = S3Assert.randomBytes(random, 4096);
-        String defaultedId = root.putObject(b -> b.bucket(DEFAULTED).key("defaulted"), RequestBody.fromBytes(plain)).versionId();
-        var retention = root.getObjectRetention(r -> r.bucket(DEFAULTED).key("defaulted").versionId(defaultedId)).retention();
-        assertThat(retention.mode()).as("default retention mode").isEqualTo(ObjectLockRetentionMode.COMPLIANCE);
-        assertThat(retention.retainUntilDate()).as("default retention: one day after the PUT")
-                .isBetween(t0.plus(Duration.ofDays(1)).minusSeconds(2), t0.plus(Duration.ofDays(1)).plusSeconds(2));
-        HeadObjectResponse head = root.headObject(b -> b.bucket(DEFAULTED).key("defaulted").versionId(defaultedId));
-        assertThat(head.objectLockMode()).isEqualTo(ObjectLockMode.COMPLIANCE);
-        assertThat(head.objectLockRetainUntilDate()).isEqualTo(retention.retainUntilDate());
-        targets.add(new Target(DEFAULTED, "defaulted", defaultedId, Versioned.sha256(plain), ObjectLockRetentionMode.COMPLIANCE,
-                retention.retainUntilDate(), false));
-        // Explicit settings on the PUT win over the bucket default.
-        Target explicit = lock(DEFAULTED, "explicit", 512, ObjectLockMode.GOVERNANCE, t0.plus(Duration.ofDays(2)), false);
-        targets.add(explicit);
-
-        for (Target t : targets) {
-            String r = Locking.retention(root, t.bucket, t.key, t.versionId);
-            if (t.mode == null) {
-                assertThat(r).as("%s has no retention", t).startsWith("none");
-            } else {
-                assertThat(r).as("retention of %s", t).isEqualTo(Locking.retention(t.mode, t.until));
-            }
-            if (t.hold) {
-                assertThat(Locking.legalHold(root, t.bucket, t.key, t.versionId)).as("legal hold of %s", t).isEqualTo("ON");
-            }
-            HeadObjectResponse h = root.headObject(b -> b.bucket(t.bucket).key(t.key).versionId(t.versionId));
-            if (t.mode != null) {
-                assertThat(h.objectLockModeAsString()).as("x-amz-object-lock-mode of %s", t).isEqualTo(t.mode.toString());
-                assertThat(h.objectLockRetainUntilDate()).as("x-amz-object-lock-retain-until-date of %s", t).isEqualTo(t.until);
-            }
-            if (t.hold) {
-                assertThat(h.objectLockLegalHoldStatus()).as("x-amz-object-lock-legal-hold of %s", t)
-                        .isEqualTo(ObjectLockLegalHoldStatus.ON);
-            }
-        }
+        IamClient iam = track(Tenancy.iam(server, tenant.credentials()));
+        List<Principal> principals = List.of(
+                new Principal("root", system, root, rootRaw, true, true),
+                new Principal("account owner", tenantScene, owner,
+                        new RawS3(server, tenant.accessKeyId(), tenant.secretAccessKey()), false, true),
+                user(iam, "user with s3:*", "worm-s3-all", tenantScene, true, allow("s3:*", "*")),
+                user(iam, "user with s3:* but BypassGovernanceRetention denied", "worm-no-bypass", tenantScene, false,
+                        allow("s3:*", "*"), deny("s3:BypassGovernanceRetention", "*")));
+        List<String> names = principals.stream().map(Principal::name).toList();
+        System.out.println("WORM attack suite: principals " + names + "; object clock starts at " + t0);
 
         Tally tally = new Tally();
-        // ------------------------------------------------ attacks, per principal
+        // ------------------------------------------------ attacks, per principal, on its own account's versions
         for (Principal p : principals) {
-            S3Client s3 = p.s3();
-            for (Target t : targets) {
-                attackVersion(tally, p, t);
-                checkIntact(tally, t);
-            }
-            // A legal hold can be lifted (AWS allows it to anyone with s3:PutObjectLegalHold), but a retention still protects.
-            Target heldCompliance = targets.stream().filter(t -> t.key.equals("held-compliance")).findFirst().orElseThrow();
-            tally.allowed(p.name() + ": PutObjectLegalHold OFF on " + heldCompliance,
-                    () -> Locking.setLegalHold(s3, heldCompliance.bucket, heldCompliance.key, heldCompliance.versionId, false));
-            heldCompliance.hold = false;
-            attackVersion(tally, p, heldCompliance);
-            checkIntact(tally, heldCompliance);
-            tally.allowed(p.name() + ": PutObjectLegalHold ON again on " + heldCompliance,
-                    () -> Locking.setLegalHold(s3, heldCompliance.bucket, heldCompliance.key, heldCompliance.versionId, true));
-            heldCompliance.hold = true;
-
-            // Bucket-level attacks.
-            for (String b : List.of(WORM, DEFAULTED)) {
-                tally.refused(p.name() + ": DeleteBucket " + b, 409, "BucketNotEmpty", () -> s3.deleteBucket(r -> r.bucket(b)));
-                tally.refused(p.name() + ": PutBucketVersioning Suspended on " + b, 409, "InvalidBucketState",
-                        () -> Versioned.suspendVersioning(s3, b));
-                assertThat(root.getBucketVersioning(r -> r.bucket(b)).status()).isEqualTo(BucketVersioningStatus.ENABLED);
-            }
-
-            // The admin API has no verb that deletes data.
-            Target c = targets.getFirst();
-            String vq = "versionId=" + c.versionId;
-            String[][] adminAttempts = {
-                {"DELETE", "/_arca/admin/storage", ""},
-                {"DELETE", "/_arca/admin/heal", ""},
-                {"DELETE", LIFECYCLE, ""},
-                {"DELETE", LIFECYCLE, "bucket=" + WORM},
-                {"DELETE", "/_arca/admin/", ""},
-                {"DELETE", "/_arca/admin/" + WORM, ""},
-                {"DELETE", "/_arca/admin/" + WORM + "/" + c.key, vq},
-                {"DELETE", "/_arca/admin/buckets/" + WORM, ""},
-                {"DELETE", "/_arca/admin/objects/" + WORM + "/" + c.key, vq},
-                {"DELETE", "/_arca/admin/versions/" + WORM + "/" + c.key, vq},
-                {"POST", "/_arca/admin/delete", "bucket=" + WORM + "&key=" + c.key + "&" + vq},
-                {"PUT", LIFECYCLE, "bucket=" + WORM},
-            };
-            for (String[] a : adminAttempts) {
-                String what = p.name() + ": admin " + a[0] + " " + a[1] + (a[2].isEmpty() ? "" : "?" + a[2]);
-                tally.refused4xx(what, p.raw().signed(a[0], a[1], a[2], p.raw().headers(), new byte[0]));
-            }
-            // Anonymous requests are not even authenticated.
-            tally.refusedRaw("anonymous DELETE of " + c, 403, "AccessDenied",
-                    p.raw().send("DELETE", "/" + c.bucket + "/" + c.key + "?" + vq, p.raw().headers(), new byte[0]));
-            targets.forEach(t -> checkIntact(tally, t));
+            attack(tally, p);
         }
 
         // ------------------------------------------------ what AWS allows must be allowed, and harmless
-        for (Target t : targets) {
-            String[] newId = new String[1];
-            tally.allowed("overwrite " + t.bucket + "/" + t.key + " (a new version)", () -> newId[0] =
-                    root.putObject(b -> b.bucket(t.bucket).key(t.key), RequestBody.fromString("overwrite of " + t.key)).versionId());
-            assertThat(newId[0]).as("the overwrite's version id").isNotEqualTo(t.versionId);
-            assertThat(root.getObjectAsBytes(b -> b.bucket(t.bucket).key(t.key)).asUtf8String()).isEqualTo("overwrite of " + t.key);
-            checkIntact(tally, t);
+        for (Scene s : scenes) {
+            allowedOperations(tally, s);
         }
-        Target first = targets.getFirst();
-        String[] marker = new String[1];
-        tally.allowed("simple DELETE of " + first.key + " (a delete marker)",
-                () -> marker[0] = root.deleteObject(b -> b.bucket(first.bucket).key(first.key)).versionId());
-        checkIntact(tally, first);
-        tally.allowed("DELETE of that delete marker by id",
-                () -> root.deleteObject(b -> b.bucket(first.bucket).key(first.key).versionId(marker[0])));
-        tally.allowed("extend the COMPLIANCE retention of " + first, () -> root.putObjectRetention(b -> b.bucket(first.bucket)
-                .key(first.key).versionId(first.versionId)
-                .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(first.until.plus(Duration.ofDays(1))))));
-        first.until = first.until.plus(Duration.ofDays(1));
-        checkIntact(tally, first);
 
         // ------------------------------------------------ lifecycle, two days later
-        tally.allowed("PutBucketLifecycleConfiguration on " + WORM + " (Expiration 1 day, NoncurrentVersionExpiration 1 day)",
-                () -> root.putBucketLifecycleConfiguration(b -> b.bucket(WORM).lifecycleConfiguration(c -> c.rules(
-                        LifecycleRule.builder().id("expire-everything").status(ExpirationStatus.ENABLED)
-                                .filter(LifecycleRuleFilter.builder().prefix("").build())
-                                .expiration(e -> e.days(1))
-                                .noncurrentVersionExpiration(n -> n.noncurrentDays(1))
-                                .build()))));
+        for (Scene s : scenes) {
+            tally.allowed(s.account + ": PutBucketLifecycleConfiguration on " + s.worm
+                    + " (Expiration 1 day, NoncurrentVersionExpiration 1 day)",
+                    () -> s.owner.putBucketLifecycleConfiguration(b -> b.bucket(s.worm).lifecycleConfiguration(c -> c.rules(
+                            LifecycleRule.builder().id("expire-everything").status(ExpirationStatus.ENABLED)
+                                    .filter(LifecycleRuleFilter.builder().prefix("").build())
+                                    .expiration(e -> e.days(1))
+                                    .noncurrentVersionExpiration(n -> n.noncurrentDays(1))
+                                    .build()))));
+        }
         clock.advance(Duration.ofDays(3));
         Instant later = clock.instant();
         RawS3.Response run = admin.send("POST", LIFECYCLE, "");
@@ -392,21 +349,24 @@ class WormAttackTest {
             tally.failures.add("POST " + LIFECYCLE + " answered " + run.status() + ": " + run.text());
         }
         int lostBefore = tally.lost.size();
-        targets.forEach(t -> checkIntact(tally, t));
+        scenes.forEach(s -> s.targets.forEach(t -> checkIntact(tally, t)));
         if (tally.lost.size() == lostBefore) {
             tally.refused++;
         }
-        // Positive control: the run did expire the unlocked noncurrent version, so it had teeth.
-        Throwable controlGone = catchThrowable(() -> root.getObjectAsBytes(b -> b.bucket(WORM).key("control").versionId(control1)));
-        if (!(controlGone instanceof S3Exception e && e.statusCode() == 404)) {
-            tally.failures.add("lifecycle control: the unlocked noncurrent version control@" + control1
-                    + " survived NoncurrentVersionExpiration (1 day) three days later, so the run proved nothing: " + controlGone);
+        // Positive control: the run did expire each unlocked noncurrent version, so it had teeth.
+        for (Scene s : scenes) {
+            Throwable controlGone = catchThrowable(
+                    () -> s.owner.getObjectAsBytes(b -> b.bucket(s.worm).key("control").versionId(s.control1)));
+            if (!(controlGone instanceof S3Exception e && e.statusCode() == 404)) {
+                tally.failures.add("lifecycle control: the unlocked noncurrent version " + s.worm + "/control@" + s.control1
+                        + " survived NoncurrentVersionExpiration (1 day) three days later, so the run proved nothing: "
+                        + controlGone);
+            }
         }
-        System.out.println("WORM attack suite: after lifecycle, control key: " + Versioned.versionsOf(rootRaw, WORM, "control"));
 
-        // Still protected two days on: attack those once more.
+        // Still protected three days on: attack those once more.
         for (Principal p : principals) {
-            for (Target t : targets) {
+            for (Target t : p.scene().targets) {
                 if (t.protectedAt(later)) {
                     tally.refused(p.name() + " (+3 days): DeleteObject " + t, 403, "AccessDenied",
                             () -> p.s3().deleteObject(b -> b.bucket(t.bucket).key(t.key).versionId(t.versionId)));
@@ -416,28 +376,204 @@ class WormAttackTest {
         }
 
         // ------------------------------------------------ the verdict
-        for (Target t : targets) {
-            checkIntact(tally, t);
-            if (!tally.lost.contains(t.id())) {
-                if (t.mode != null) {
-                    String now = Locking.retention(root, t.bucket, t.key, t.versionId);
-                    if (!now.equals(Locking.retention(t.mode, t.until))) {
-                        tally.failures.add("retention of " + t + " changed to " + now);
+        for (Scene s : scenes) {
+            for (Target t : s.targets) {
+                checkIntact(tally, t);
+                if (!tally.lost.contains(t.id())) {
+                    if (t.mode != null) {
+                        String now = Locking.retention(s.owner, t.bucket, t.key, t.versionId);
+                        if (!now.equals(Locking.retention(t.mode, t.until))) {
+                            tally.failures.add("retention of " + t + " changed to " + now);
+                        }
                     }
-                }
-                String hold = Locking.legalHold(root, t.bucket, t.key, t.versionId);
-                if (t.hold != "ON".equals(hold)) {
-                    tally.failures.add("legal hold of " + t + " is " + hold);
+                    String hold = Locking.legalHold(s.owner, t.bucket, t.key, t.versionId);
+                    if (t.hold != "ON".equals(hold)) {
+                        tally.failures.add("legal hold of " + t + " is " + hold);
+                    }
                 }
             }
         }
         System.out.println("WORM attack suite: allowed (as in AWS): " + tally.allowed.size() + " operations");
         tally.failures.forEach(f -> System.out.println("WORM attack suite problem: " + f));
-        System.out.printf("WORM attack suite: %d attempts, %d refused, %d versions lost%n", tally.attempts, tally.refused,
-                tally.lost.size());
+        System.out.printf("WORM attack suite: principals %s; %d attempts, %d refused, %d versions lost%n", names,
+                tally.attempts, tally.refused, tally.lost.size());
         assertThat(tally.lost).as("protected versions lost").isEmpty();
         assertThat(tally.failures).as("problems").isEmpty();
         assertThat(tally.refused).as("refused attempts").isEqualTo(tally.attempts);
+    }
+
+    /**
+     * Creates the scene's lock buckets (one with a default COMPLIANCE retention of a day) as its
+     * owner, and the protected versions in them, and checks that each version reports its lock.
+     */
+    private static Scene setUp(Scene s, Instant t0) {
+        S3Client s3 = s.owner;
+        Locking.createLockBucket(s3, s.worm);
+        Locking.createLockBucket(s3, s.defaulted);
+        for (String b : s.buckets()) {
+            assertThat(s3.getBucketVersioning(r -> r.bucket(b)).status()).as("an Object Lock bucket is versioned")
+                    .isEqualTo(BucketVersioningStatus.ENABLED);
+            assertThat(s3.getObjectLockConfiguration(r -> r.bucket(b)).objectLockConfiguration().objectLockEnabled())
+                    .isEqualTo(ObjectLockEnabled.ENABLED);
+        }
+        s3.putObjectLockConfiguration(r -> r.bucket(s.defaulted).objectLockConfiguration(c -> c
+                .objectLockEnabled(ObjectLockEnabled.ENABLED)
+                .rule(rule -> rule.defaultRetention(d -> d.mode(ObjectLockRetentionMode.COMPLIANCE).days(1)))));
+        ObjectLockConfiguration defaults = s3.getObjectLockConfiguration(r -> r.bucket(s.defaulted)).objectLockConfiguration();
+        assertThat(defaults.rule().defaultRetention().mode()).isEqualTo(ObjectLockRetentionMode.COMPLIANCE);
+        assertThat(defaults.rule().defaultRetention().days()).isEqualTo(1);
+
+        Instant month = t0.plus(Duration.ofDays(30));
+        List<Target> targets = s.targets;
+        // Sizes on both sides of the inline limit (128 KiB): metadata-only and erasure-coded versions.
+        targets.add(lock(s3, s.worm, "compliance", 300 * 1024, ObjectLockMode.COMPLIANCE, month, false));
+        targets.add(lock(s3, s.worm, "compliance-small", 700, ObjectLockMode.COMPLIANCE, month, false));
+        targets.add(lock(s3, s.worm, "governance", 1024, ObjectLockMode.GOVERNANCE, month, false));
+        targets.add(lock(s3, s.worm, "held", 200 * 1024, null, null, true));
+        targets.add(lock(s3, s.worm, "held-compliance", 2048, ObjectLockMode.COMPLIANCE, month, true));
+        targets.add(lock(s3, s.worm, "held-governance", 150 * 1024, ObjectLockMode.GOVERNANCE, month, true));
+        // An unlocked key in the same bucket: the lifecycle run's positive control.
+        s.control1 = s3.putObject(b -> b.bucket(s.worm).key("control"), RequestBody.fromString("control v1")).versionId();
+        s3.putObject(b -> b.bucket(s.worm).key("control"), RequestBody.fromString("control v2"));
+
+        // Bucket default retention: a version PUT without lock headers gets COMPLIANCE for one day.
+        byte[] plain = S3Assert.randomBytes(random, 4096);
+        String defaultedId = s3.putObject(b -> b.bucket(s.defaulted).key("defaulted"), RequestBody.fromBytes(plain)).versionId();
+        var retention = s3.getObjectRetention(r -> r.bucket(s.defaulted).key("defaulted").versionId(defaultedId)).retention();
+        assertThat(retention.mode()).as("default retention mode").isEqualTo(ObjectLockRetentionMode.COMPLIANCE);
+        assertThat(retention.retainUntilDate()).as("default retention: one day after the PUT")
+                .isBetween(t0.plus(Duration.ofDays(1)).minusSeconds(2), t0.plus(Duration.ofDays(1)).plusSeconds(2));
+        HeadObjectResponse head = s3.headObject(b -> b.bucket(s.defaulted).key("defaulted").versionId(defaultedId));
+        assertThat(head.objectLockMode()).isEqualTo(ObjectLockMode.COMPLIANCE);
+        assertThat(head.objectLockRetainUntilDate()).isEqualTo(retention.retainUntilDate());
+        targets.add(new Target(s3, s.defaulted, "defaulted", defaultedId, Versioned.sha256(plain),
+                ObjectLockRetentionMode.COMPLIANCE, retention.retainUntilDate(), false));
+        // Explicit settings on the PUT win over the bucket default.
+        targets.add(lock(s3, s.defaulted, "explicit", 512, ObjectLockMode.GOVERNANCE, t0.plus(Duration.ofDays(2)), false));
+
+        for (Target t : targets) {
+            String r = Locking.retention(s3, t.bucket, t.key, t.versionId);
+            if (t.mode == null) {
+                assertThat(r).as("%s has no retention", t).startsWith("none");
+            } else {
+                assertThat(r).as("retention of %s", t).isEqualTo(Locking.retention(t.mode, t.until));
+            }
+            if (t.hold) {
+                assertThat(Locking.legalHold(s3, t.bucket, t.key, t.versionId)).as("legal hold of %s", t).isEqualTo("ON");
+            }
+            HeadObjectResponse h = s3.headObject(b -> b.bucket(t.bucket).key(t.key).versionId(t.versionId));
+            if (t.mode != null) {
+                assertThat(h.objectLockModeAsString()).as("x-amz-object-lock-mode of %s", t).isEqualTo(t.mode.toString());
+                assertThat(h.objectLockRetainUntilDate()).as("x-amz-object-lock-retain-until-date of %s", t).isEqualTo(t.until);
+            }
+            if (t.hold) {
+                assertThat(h.objectLockLegalHoldStatus()).as("x-amz-object-lock-legal-hold of %s", t)
+                        .isEqualTo(ObjectLockLegalHoldStatus.ON);
+            }
+        }
+        return s;
+    }
+
+    /** Every attack of the suite, as principal {@code p}, on the versions and buckets of its scene. */
+    private static void attack(Tally tally, Principal p) {
+        S3Client s3 = p.s3();
+        Scene scene = p.scene();
+        String who = p.name() + ": ";
+        for (Target t : scene.targets) {
+            attackVersion(tally, p, t);
+            checkIntact(tally, t);
+        }
+        // A legal hold can be lifted (AWS allows it to anyone with s3:PutObjectLegalHold), but a retention still protects.
+        Target heldCompliance = scene.target("held-compliance");
+        tally.allowed(who + "PutObjectLegalHold OFF on " + heldCompliance,
+                () -> Locking.setLegalHold(s3, heldCompliance.bucket, heldCompliance.key, heldCompliance.versionId, false));
+        heldCompliance.hold = false;
+        attackVersion(tally, p, heldCompliance);
+        checkIntact(tally, heldCompliance);
+        tally.allowed(who + "PutObjectLegalHold ON again on " + heldCompliance,
+                () -> Locking.setLegalHold(s3, heldCompliance.bucket, heldCompliance.key, heldCompliance.versionId, true));
+        heldCompliance.hold = true;
+
+        // The permission to bypass is real where the principal is said to hold it, so the refusals
+        // above are WORM's doing: a fresh GOVERNANCE version goes with the header.
+        if (p.mayBypass()) {
+            String key = "bypass-control-" + p.name().replaceAll("[^A-Za-z0-9]+", "-");
+            String v = Locking.put(scene.owner, scene.worm, key, Tenancy.utf8("governed"),
+                    ObjectLockMode.GOVERNANCE, clock.instant().plus(Duration.ofDays(30)), null);
+            tally.allowed(who + "DeleteObject +bypass-governance of the unheld GOVERNANCE version " + scene.worm + "/" + key
+                    + "@" + v, () -> s3.deleteObject(b -> b.bucket(scene.worm).key(key).versionId(v).bypassGovernanceRetention(true)));
+        }
+
+        // Bucket-level attacks.
+        for (String b : scene.buckets()) {
+            tally.refused(who + "DeleteBucket " + b, 409, "BucketNotEmpty", () -> s3.deleteBucket(r -> r.bucket(b)));
+            tally.refused(who + "PutBucketVersioning Suspended on " + b, 409, "InvalidBucketState",
+                    () -> Versioned.suspendVersioning(s3, b));
+            assertThat(scene.owner.getBucketVersioning(r -> r.bucket(b)).status()).isEqualTo(BucketVersioningStatus.ENABLED);
+        }
+
+        // The admin API has no verb that deletes data, and only the system root may use it at all.
+        Target c = scene.targets.getFirst();
+        String vq = "versionId=" + c.versionId;
+        List<String[]> adminAttempts = new ArrayList<>(List.of(
+                new String[] {"DELETE", "/_arca/admin/storage", ""},
+                new String[] {"DELETE", "/_arca/admin/heal", ""},
+                new String[] {"DELETE", LIFECYCLE, ""},
+                new String[] {"DELETE", LIFECYCLE, "bucket=" + c.bucket},
+                new String[] {"DELETE", "/_arca/admin/", ""},
+                new String[] {"DELETE", "/_arca/admin/" + c.bucket, ""},
+                new String[] {"DELETE", "/_arca/admin/" + c.bucket + "/" + c.key, vq},
+                new String[] {"DELETE", "/_arca/admin/buckets/" + c.bucket, ""},
+                new String[] {"DELETE", "/_arca/admin/objects/" + c.bucket + "/" + c.key, vq},
+                new String[] {"DELETE", "/_arca/admin/versions/" + c.bucket + "/" + c.key, vq},
+                new String[] {"POST", "/_arca/admin/delete", "bucket=" + c.bucket + "&key=" + c.key + "&" + vq},
+                new String[] {"PUT", LIFECYCLE, "bucket=" + c.bucket},
+                // The tenant account owns lock buckets: it cannot be deleted from under them.
+                new String[] {"DELETE", Tenancy.ACCOUNTS, "id=" + tenant.accountId()}));
+        if (!p.systemRoot()) {
+            // Verbs that work for the system root are still refused to anyone else.
+            adminAttempts.add(new String[] {"POST", LIFECYCLE, ""});
+            adminAttempts.add(new String[] {"GET", Tenancy.ACCOUNTS, ""});
+        }
+        for (String[] a : adminAttempts) {
+            String what = who + "admin " + a[0] + " " + a[1] + (a[2].isEmpty() ? "" : "?" + a[2]);
+            RawS3.Response r = p.raw().signed(a[0], a[1], a[2], p.raw().headers(), new byte[0]);
+            if (p.systemRoot()) {
+                tally.refused4xx(what, r);
+            } else {
+                tally.refusedRaw(what, 403, "AccessDenied", r);
+            }
+        }
+        // Anonymous requests are not even authenticated.
+        tally.refusedRaw("anonymous DELETE of " + c, 403, "AccessDenied",
+                p.raw().send("DELETE", "/" + c.bucket + "/" + c.key + "?" + vq, p.raw().headers(), new byte[0]));
+        scene.targets.forEach(t -> checkIntact(tally, t));
+    }
+
+    /** Overwrites, delete markers and extensions: allowed to the scene's owner, and harmless. */
+    private static void allowedOperations(Tally tally, Scene s) {
+        for (Target t : s.targets) {
+            String[] newId = new String[1];
+            tally.allowed(s.account + ": overwrite " + t.bucket + "/" + t.key + " (a new version)", () -> newId[0] =
+                    s.owner.putObject(b -> b.bucket(t.bucket).key(t.key), RequestBody.fromString("overwrite of " + t.key))
+                            .versionId());
+            assertThat(newId[0]).as("the overwrite's version id").isNotEqualTo(t.versionId);
+            assertThat(s.owner.getObjectAsBytes(b -> b.bucket(t.bucket).key(t.key)).asUtf8String())
+                    .isEqualTo("overwrite of " + t.key);
+            checkIntact(tally, t);
+        }
+        Target first = s.targets.getFirst();
+        String[] marker = new String[1];
+        tally.allowed(s.account + ": simple DELETE of " + first.key + " (a delete marker)",
+                () -> marker[0] = s.owner.deleteObject(b -> b.bucket(first.bucket).key(first.key)).versionId());
+        checkIntact(tally, first);
+        tally.allowed(s.account + ": DELETE of that delete marker by id",
+                () -> s.owner.deleteObject(b -> b.bucket(first.bucket).key(first.key).versionId(marker[0])));
+        tally.allowed(s.account + ": extend the COMPLIANCE retention of " + first, () -> s.owner.putObjectRetention(b -> b
+                .bucket(first.bucket).key(first.key).versionId(first.versionId)
+                .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(first.until.plus(Duration.ofDays(1))))));
+        first.until = first.until.plus(Duration.ofDays(1));
+        checkIntact(tally, first);
     }
 
     /** Every version-level attack that applies to {@code t}, as principal {@code p}. */
@@ -448,7 +584,7 @@ class WormAttackTest {
         tally.refused(who + "DeleteObject " + t, 403, "AccessDenied",
                 () -> s3.deleteObject(b -> b.bucket(t.bucket).key(t.key).versionId(t.versionId)));
         tally.batchRefused(who + "DeleteObjects " + t, t, s3, false);
-        if (t.unbypassableAt(now)) {
+        if (t.unbypassableBy(p, now)) {
             tally.refused(who + "DeleteObject +bypass-governance " + t, 403, "AccessDenied",
                     () -> s3.deleteObject(b -> b.bucket(t.bucket).key(t.key).versionId(t.versionId).bypassGovernanceRetention(true)));
             tally.batchRefused(who + "DeleteObjects +bypass-governance " + t, t, s3, true);
@@ -463,28 +599,31 @@ class WormAttackTest {
                         .retention(r -> r.mode(t.mode).retainUntilDate(shorter))));
         RawS3.Response remove = Locking.removeRetention(p.raw(), t.bucket, t.key, t.versionId, false);
         tally.refusedRaw(who + "PutObjectRetention empty (remove) " + t, 403, "AccessDenied", remove);
-        if (t.compliance()) {
+        if (t.compliance() || !p.mayBypass()) {
+            // The bypass header changes nothing for a COMPLIANCE retention, nor for a principal without the permission.
             tally.refused(who + "PutObjectRetention shorten +bypass-governance " + t, 403, "AccessDenied",
                     () -> s3.putObjectRetention(b -> b.bucket(t.bucket).key(t.key).versionId(t.versionId).bypassGovernanceRetention(true)
                             .retention(r -> r.mode(t.mode).retainUntilDate(shorter))));
+            tally.refusedRaw(who + "PutObjectRetention empty (remove) +bypass-governance " + t, 403, "AccessDenied",
+                    Locking.removeRetention(p.raw(), t.bucket, t.key, t.versionId, true));
+        }
+        if (t.compliance()) {
             tally.refused(who + "PutObjectRetention COMPLIANCE->GOVERNANCE " + t, 403, "AccessDenied",
                     () -> s3.putObjectRetention(b -> b.bucket(t.bucket).key(t.key).versionId(t.versionId)
                             .retention(r -> r.mode(ObjectLockRetentionMode.GOVERNANCE).retainUntilDate(t.until))));
             tally.refused(who + "PutObjectRetention COMPLIANCE->GOVERNANCE +bypass-governance " + t, 403, "AccessDenied",
                     () -> s3.putObjectRetention(b -> b.bucket(t.bucket).key(t.key).versionId(t.versionId).bypassGovernanceRetention(true)
                             .retention(r -> r.mode(ObjectLockRetentionMode.GOVERNANCE).retainUntilDate(t.until.plus(Duration.ofDays(1))))));
-            tally.refusedRaw(who + "PutObjectRetention empty (remove) +bypass-governance " + t, 403, "AccessDenied",
-                    Locking.removeRetention(p.raw(), t.bucket, t.key, t.versionId, true));
         }
     }
 
-    /** GET the version by id and compare its SHA-256; a version that is gone or changed is lost. */
+    /** GET the version by id, as its account's root user, and compare its SHA-256; a version that is gone or changed is lost. */
     private static void checkIntact(Tally tally, Target t) {
         if (tally.lost.contains(t.id())) {
             return;
         }
         try {
-            String sha = Versioned.sha256Of(root, t.bucket, t.key, t.versionId);
+            String sha = Versioned.sha256Of(t.owner, t.bucket, t.key, t.versionId);
             if (!sha.equals(t.sha256)) {
                 tally.lost.add(t.id());
                 tally.failures.add("LOST: " + t + " reads back with SHA-256 " + sha + ", was " + t.sha256);

@@ -158,12 +158,15 @@ public final class ArcaServer implements AutoCloseable {
         }
     }
 
-    /** SigV4 credentials from IAM: the principal, and the account's canonical id as S3 owner. */
+    /**
+     * SigV4 credentials from IAM: the principal, and its account as the S3 owner (canonical id and
+     * account name), whoever in the account signs, as S3 shows owners.
+     */
     private static CredentialProvider credentialProvider(Iam iam) {
         return (accessKey, token) -> iam.authenticate(accessKey, token).map(a -> {
             dev.arca.iam.Principal p = a.principal();
-            return new Credential(accessKey, a.secretKey(), p.canonicalId(),
-                    p.kind() == dev.arca.iam.Principal.Kind.ACCOUNT_ROOT ? p.name() : p.name() + "@" + p.accountId(), p);
+            String accountName = iam.account(p.accountId()).map(dev.arca.iam.Account::name).orElse(p.accountId());
+            return new Credential(accessKey, a.secretKey(), p.canonicalId(), accountName, p);
         });
     }
 
