@@ -49,13 +49,23 @@ public final class AdminMain {
             return args.isEmpty() ? 2 : 0;
         }
         String command = args.getFirst();
-        if (!List.of("storage", "heal", "accounts", "create-account", "delete-account").contains(command)) {
+        if (!List.of("storage", "heal", "accounts", "create-account", "delete-account", "iam").contains(command)) {
             err.println("arca admin: unknown command '" + command + "'");
             usage(err);
             return 2;
         }
         Map<String, String> flags = new LinkedHashMap<>();
-        for (int i = 1; i < args.size(); i++) {
+        int first = 1;
+        String iamAction = null;
+        if (command.equals("iam")) {
+            if (args.size() < 2 || args.get(1).startsWith("--")) {
+                err.println("arca admin: iam needs an action, e.g. ./arca admin iam CreateUser --UserName alice");
+                return 2;
+            }
+            iamAction = args.get(1);
+            first = 2;
+        }
+        for (int i = first; i < args.size(); i++) {
             String a = args.get(i);
             if (!a.startsWith("--") || i + 1 >= args.size()) {
                 err.println("arca admin: bad argument '" + a + "' (flags are --name value)");
@@ -78,6 +88,19 @@ public final class AdminMain {
                 case "create-account" -> {
                     // The new account's root secret is in this output once; Arca keeps it only encrypted.
                     out.println(admin.call("POST", "accounts", List.of(Map.entry("name", required(flags, "name")))).text().trim());
+                    yield 0;
+                }
+                case "iam" -> {
+                    // IAM parameters are the capitalised flags (--UserName alice); the rest connect.
+                    Map<String, String> params = new LinkedHashMap<>();
+                    params.put("Action", iamAction);
+                    params.put("Version", IAM_VERSION);
+                    flags.forEach((k, v) -> {
+                        if (Character.isUpperCase(k.charAt(0))) {
+                            params.put(k, v);
+                        }
+                    });
+                    out.println(admin.iam(params).text().trim());
                     yield 0;
                 }
                 case "delete-account" -> {
@@ -156,6 +179,9 @@ public final class AdminMain {
                 usage: ./arca admin storage [connection flags]
                        ./arca admin heal [--bucket B [--prefix P]] [--drive N] [--deep true|false] [connection flags]
                        ./arca admin accounts | create-account --name NAME | delete-account --id ACCOUNT_ID [connection flags]
+                       ./arca admin iam ACTION [--Param value ...] [connection flags]
+                         (any IAM or STS query action as the signing account, e.g. iam CreateUser --UserName alice,
+                          iam PutUserPolicy --UserName alice --PolicyName p --PolicyDocument '{...}'; prints the XML answer)
                          (tenant accounts; create-account prints the account's root access key and secret once)
                 connection flags: --endpoint URL (env ARCA_ENDPOINT, default %s)
                                   --access-key K --secret-key S (env ARCA_ACCESS_KEY / ARCA_SECRET_KEY; default: the
@@ -169,8 +195,14 @@ public final class AdminMain {
         }
     }
 
+    /** The IAM query API version IAM clients send. */
+    static final String IAM_VERSION = "2010-05-08";
+    static final String STS_VERSION = "2011-06-15";
+    /** STS actions go to the sts service; everything else to iam. */
+    private static final java.util.Set<String> STS_ACTIONS = java.util.Set.of("AssumeRole", "GetCallerIdentity");
+
     /** One signed connection to the admin API. */
-    private record Admin(HttpEndpoint endpoint, SigV4Signer signer) {
+    private record Admin(HttpEndpoint endpoint, SigV4Signer signer, String access, String secret, String region) {
         static Admin connect(Map<String, String> flags, Map<String, String> env) throws IOException {
             String endpoint = flags.getOrDefault("endpoint", env.getOrDefault("ARCA_ENDPOINT", DEFAULT_ENDPOINT));
             String access = flags.getOrDefault("access-key", env.get("ARCA_ACCESS_KEY"));
@@ -193,7 +225,43 @@ public final class AdminMain {
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
-            return new Admin(ep, new SigV4Signer(access, secret, flags.getOrDefault("region", "us-east-1"), SigV4Signer.S3_SERVICE));
+            String region = flags.getOrDefault("region", "us-east-1");
+            return new Admin(ep, new SigV4Signer(access, secret, region, SigV4Signer.S3_SERVICE), access, secret, region);
+        }
+
+        /** POST / with an IAM (or STS) query-protocol form, signed for that service. */
+        BodyCollector iam(Map<String, String> params) throws IOException {
+            boolean sts = STS_ACTIONS.contains(params.get("Action"));
+            if (sts) {
+                params.put("Version", STS_VERSION);
+            }
+            StringBuilder form = new StringBuilder();
+            params.forEach((k, v) -> form.append(form.isEmpty() ? "" : "&").append(SigV4Signer.uriEncode(k, true))
+                    .append('=').append(SigV4Signer.uriEncode(v, true)));
+            byte[] body = form.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String payloadHash;
+            try {
+                payloadHash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            SigV4Signer serviceSigner = new SigV4Signer(access, secret, region, sts ? "sts" : "iam");
+            String amzDate = SigV4Signer.amzDate(Instant.now());
+            String host = endpoint.hostHeader();
+            String contentType = "application/x-www-form-urlencoded; charset=utf-8";
+            String authorization = serviceSigner.sign("POST", "/", List.of(),
+                    Map.of("host", host, SigV4Signer.DATE_HEADER, amzDate, "content-type", contentType), payloadHash)
+                    .authorization();
+            List<HttpHeader> headers = List.of(new HttpHeader("Host", host), new HttpHeader(SigV4Signer.DATE_HEADER, amzDate),
+                    new HttpHeader("Content-Type", contentType), new HttpHeader("Authorization", authorization));
+            BodyCollector out = new BodyCollector(MAX_RESPONSE_BYTES);
+            try (HttpConnection c = new HttpConnection(endpoint, new HttpTimeouts(TIMEOUT, TIMEOUT))) {
+                HttpResponse r = c.exchange(HttpRequest.of("POST", "/", headers, body), out);
+                if (!r.isSuccess()) {
+                    throw new IOException(params.get("Action") + " failed: HTTP " + r.status() + " " + r.errorText());
+                }
+            }
+            return out;
         }
 
         BodyCollector call(String method, String operation, List<Map.Entry<String, String>> query) throws IOException {

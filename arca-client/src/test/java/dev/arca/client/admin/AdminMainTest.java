@@ -31,6 +31,20 @@ class AdminMainTest {
     }
 
     @Test
+    void accountAndIamCommandsCheckTheirArguments() {
+        assertThat(run(List.of("iam"), Map.of())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("iam needs an action");
+        assertThat(run(List.of("iam", "--UserName", "x"), Map.of())).isEqualTo(2);
+        assertThat(run(List.of("create-account", "--access-key", "ak", "--secret-key", "secret123"), Map.of())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--name is required");
+        assertThat(run(List.of("delete-account", "--access-key", "ak", "--secret-key", "secret123"), Map.of())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--id is required");
+        // An IAM call that cannot reach a server fails (1), after its arguments were accepted.
+        assertThat(run(List.of("iam", "CreateUser", "--UserName", "alice", "--endpoint", "http://127.0.0.1:1",
+                "--access-key", "ak", "--secret-key", "secret123"), Map.of())).isEqualTo(1);
+    }
+
+    @Test
     void anUnreachableServerIsAFailureNotAHang() {
         // Port 1 on loopback refuses connections.
         int rc = run(List.of("storage", "--endpoint", "http://127.0.0.1:1", "--access-key", "ak", "--secret-key", "secret123"),
