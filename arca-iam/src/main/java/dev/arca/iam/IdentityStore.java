@@ -1,5 +1,16 @@
 package dev.arca.iam;
 
+import static dev.arca.iam.IdentityRecords.*;
+
+import dev.arca.iam.IdentityState.AccountState;
+import dev.arca.iam.IdentityState.Compiled;
+import dev.arca.iam.IdentityState.GroupState;
+import dev.arca.iam.IdentityState.Identity;
+import dev.arca.iam.IdentityState.KeyState;
+import dev.arca.iam.IdentityState.PolicyState;
+import dev.arca.iam.IdentityState.RoleState;
+import dev.arca.iam.IdentityState.UserState;
+
 import dev.arca.meta.Decoder;
 import dev.arca.meta.Encoder;
 import dev.arca.core.FailureKind;
@@ -41,30 +52,6 @@ final class IdentityStore {
     static final int FORMAT_VERSION = 1;
     private static final String FORMAT_KEY = "format";
 
-    // Key tags (first byte of every key).
-    static final byte K_SYSTEM = 'S';
-    static final byte K_ACCOUNT = 'A';
-    static final byte K_ACCESS_KEY = 'K';
-    static final byte K_USER = 'U';
-    static final byte K_GROUP = 'G';
-    static final byte K_ROLE = 'R';
-    static final byte K_POLICY = 'M';
-    static final byte K_INLINE = 'I';
-    static final byte K_ATTACHMENT = 'T';
-    static final byte K_MEMBER = 'N';
-    private static final byte SEP = 0;
-
-    // Record tags (first byte of every value) and their current versions.
-    static final byte R_ACCOUNT = 'a';
-    static final byte R_ACCESS_KEY = 'k';
-    static final byte R_USER = 'u';
-    static final byte R_GROUP = 'g';
-    static final byte R_ROLE = 'r';
-    static final byte R_POLICY = 'p';
-    static final byte R_INLINE = 'i';
-    static final byte R_MARK = 'm';
-    private static final byte V1 = 1;
-
     /** Stands in for a stored document the engine no longer accepts: fail closed, never open. */
     private static final String DENY_ALL =
             "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}]}";
@@ -102,87 +89,6 @@ final class IdentityStore {
 
     /** A role and its compiled trust policy. */
     record RoleTrust(Role role, Policy trust) {}
-
-    private record Compiled(InlinePolicy policy, Policy compiled) {}
-
-    /** What users, groups and roles share: inline policies and attached managed policies. */
-    private abstract static class Identity {
-        final TreeMap<String, Compiled> inline = new TreeMap<>();
-        /** Folded names of attached managed policies (always of the same account). */
-        final TreeSet<String> attached = new TreeSet<>();
-
-        int inlineChars() {
-            int n = 0;
-            for (Compiled c : inline.values()) {
-                n += nonWhitespace(c.policy.document());
-            }
-            return n;
-        }
-    }
-
-    private static final class UserState extends Identity {
-        final User user;
-        final TreeSet<String> groups = new TreeSet<>();
-        final TreeSet<String> keys = new TreeSet<>();
-
-        UserState(User user) {
-            this.user = user;
-        }
-    }
-
-    private static final class GroupState extends Identity {
-        final Group group;
-        final TreeSet<String> members = new TreeSet<>();
-
-        GroupState(Group group) {
-            this.group = group;
-        }
-    }
-
-    private static final class RoleState extends Identity {
-        Role role;
-        Policy trust;
-
-        RoleState(Role role, Policy trust) {
-            this.role = role;
-            this.trust = trust;
-        }
-    }
-
-    private static final class PolicyState {
-        final ManagedPolicy policy;
-        final Policy compiled;
-        int attachments;
-
-        PolicyState(ManagedPolicy policy, Policy compiled) {
-            this.policy = policy;
-            this.compiled = compiled;
-        }
-    }
-
-    private static final class AccountState {
-        final Account account;
-        final TreeMap<String, UserState> users = new TreeMap<>();
-        final TreeMap<String, GroupState> groups = new TreeMap<>();
-        final TreeMap<String, RoleState> roles = new TreeMap<>();
-        final TreeMap<String, PolicyState> policies = new TreeMap<>();
-        final TreeSet<String> rootKeys = new TreeSet<>();
-
-        AccountState(Account account) {
-            this.account = account;
-        }
-
-        boolean hasIdentities() {
-            return !users.isEmpty() || !groups.isEmpty() || !roles.isEmpty() || !policies.isEmpty();
-        }
-    }
-
-    private record KeyState(AccessKey key, String secret) {
-        @Override
-        public String toString() {
-            return "KeyState[" + key + ", secret=<redacted>]";
-        }
-    }
 
     private final Kv kv;
     private final SecretBox secrets;
@@ -328,7 +234,7 @@ final class IdentityStore {
         return read(() -> {
             AccountState a = acct(accountId);
             TreeSet<String> ids = userName == null ? a.rootKeys : requireUser(a, userName).keys;
-            return ids.stream().map(id -> keys.get(id).key).toList();
+            return ids.stream().map(id -> keys.get(id).key()).toList();
         });
     }
 
@@ -375,7 +281,7 @@ final class IdentityStore {
 
     private static void collect(AccountState a, Identity identity, List<Policy> out) {
         for (Compiled c : identity.inline.values()) {
-            out.add(c.compiled);
+            out.add(c.compiled());
         }
         for (String name : identity.attached) {
             out.add(a.policies.get(name).compiled);
@@ -674,8 +580,8 @@ final class IdentityStore {
             Identity identity = identity(acct(accountId), kind, owner);
             String pk = IamNames.fold(policy.name());
             Compiled old = identity.inline.get(pk);
-            int total = identity.inlineChars() - (old == null ? 0 : nonWhitespace(old.policy.document()))
-                    + nonWhitespace(policy.document());
+            int total = identity.inlineChars() - (old == null ? 0 : IdentityState.nonWhitespace(old.policy().document()))
+                    + IdentityState.nonWhitespace(policy.document());
             if (total > kind.inlineChars) {
                 throw limit("Maximum policy size of " + kind.inlineChars + " bytes exceeded for " + kind.noun + " " + owner);
             }
@@ -721,7 +627,7 @@ final class IdentityStore {
         write(() -> {
             AccountState a = acct(accountId);
             KeyState k = requireOwnKey(a, userName, accessKeyId);
-            KeyState updated = new KeyState(k.key.withStatus(status), k.secret);
+            KeyState updated = new KeyState(k.key().withStatus(status), k.secret());
             return Change.of(new KvBatch().put(accessKeyKey(accessKeyId), encodeKey(updated)), () -> {
                 keys.put(accessKeyId, updated);
                 index(a, updated);
@@ -736,7 +642,7 @@ final class IdentityStore {
             return Change.of(new KvBatch().delete(accessKeyKey(accessKeyId)), () -> {
                 keys.remove(accessKeyId);
                 active.remove(accessKeyId);
-                (k.key.isRootKey() ? a.rootKeys : a.users.get(IamNames.fold(k.key.userName())).keys).remove(accessKeyId);
+                (k.key().isRootKey() ? a.rootKeys : a.users.get(IamNames.fold(k.key().userName())).keys).remove(accessKeyId);
             });
         });
     }
@@ -754,9 +660,9 @@ final class IdentityStore {
 
     private KeyState requireOwnKey(AccountState a, String userName, String accessKeyId) {
         KeyState k = keys.get(accessKeyId);
-        boolean owned = k != null && k.key.accountId().equals(a.account.id())
-                && (userName == null ? k.key.isRootKey()
-                        : !k.key.isRootKey() && IamNames.fold(userName).equals(IamNames.fold(k.key.userName())));
+        boolean owned = k != null && k.key().accountId().equals(a.account.id())
+                && (userName == null ? k.key().isRootKey()
+                        : !k.key().isRootKey() && IamNames.fold(userName).equals(IamNames.fold(k.key().userName())));
         if (!owned) {
             if (userName != null) {
                 requireUser(a, userName);
@@ -767,20 +673,20 @@ final class IdentityStore {
     }
 
     private void addKey(AccountState a, KeyState k) {
-        keys.put(k.key.accessKeyId(), k);
-        (k.key.isRootKey() ? a.rootKeys : a.users.get(IamNames.fold(k.key.userName())).keys).add(k.key.accessKeyId());
+        keys.put(k.key().accessKeyId(), k);
+        (k.key().isRootKey() ? a.rootKeys : a.users.get(IamNames.fold(k.key().userName())).keys).add(k.key().accessKeyId());
         index(a, k);
     }
 
     private void index(AccountState a, KeyState k) {
-        if (k.key.status() != AccessKey.Status.ACTIVE) {
-            active.remove(k.key.accessKeyId());
+        if (k.key().status() != AccessKey.Status.ACTIVE) {
+            active.remove(k.key().accessKeyId());
             return;
         }
-        Principal p = k.key.isRootKey()
+        Principal p = k.key().isRootKey()
                 ? a.account.rootPrincipal()
-                : Iam.userPrincipal(a.account, a.users.get(IamNames.fold(k.key.userName())).user);
-        active.put(k.key.accessKeyId(), new ActiveKey(k.key, new Iam.Authenticated(k.secret, p)));
+                : Iam.userPrincipal(a.account, a.users.get(IamNames.fold(k.key().userName())).user);
+        active.put(k.key().accessKeyId(), new ActiveKey(k.key(), new Iam.Authenticated(k.secret(), p)));
     }
 
     // ---------------------------------------------------------------- lookups (lock held)
@@ -878,84 +784,11 @@ final class IdentityStore {
         }
     }
 
-    // ---------------------------------------------------------------- key space
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] sep() {
-        return new byte[] {SEP};
-    }
-
-    static byte[] systemKey(String name) {
-        return Bytes.concat(new byte[] {K_SYSTEM}, utf8(name));
-    }
-
-    static byte[] accountKey(String id) {
-        return Bytes.concat(new byte[] {K_ACCOUNT}, utf8(id));
-    }
-
-    static byte[] accessKeyKey(String id) {
-        return Bytes.concat(new byte[] {K_ACCESS_KEY}, utf8(id));
-    }
-
-    /** TAG account \0 folded-name: a user, group, role or managed policy. */
-    static byte[] entityKey(byte tag, String accountId, String name) {
-        return Bytes.concat(new byte[] {tag}, utf8(accountId), sep(), utf8(IamNames.fold(name)));
-    }
-
-    /** TAG account \0 kind \0 folded-owner \0 folded-policy: an inline policy or an attachment. */
-    static byte[] holderKey(byte tag, String accountId, Holder kind, String owner, String foldedPolicy) {
-        return Bytes.concat(new byte[] {tag}, utf8(accountId), sep(), new byte[] {kind.code}, sep(),
-                utf8(IamNames.fold(owner)), sep(), utf8(foldedPolicy));
-    }
-
-    /** N account \0 folded-group \0 folded-user: a group membership. */
-    static byte[] memberKey(String accountId, String foldedGroup, String foldedUser) {
-        return Bytes.concat(new byte[] {K_MEMBER}, utf8(accountId), sep(), utf8(foldedGroup), sep(), utf8(foldedUser));
-    }
-
-    /** The key's components after its tag, split at NUL. */
-    private static String[] components(byte[] key) {
-        List<String> parts = new ArrayList<>(4);
-        int start = 1;
-        for (int i = 1; i <= key.length; i++) {
-            if (i == key.length || key[i] == SEP) {
-                parts.add(new String(key, start, i - start, StandardCharsets.UTF_8));
-                start = i + 1;
-            }
-        }
-        return parts.toArray(String[]::new);
-    }
-
-    // ---------------------------------------------------------------- records
-
-    static byte[] encodeMark(long value) {
-        return new Encoder(R_MARK, V1).i64(value).finish();
-    }
-
-    static long decodeMark(byte[] record) {
-        Decoder r = new Decoder(record, R_MARK, V1);
-        long v = r.i64();
-        r.done();
-        return v;
-    }
-
-    static byte[] encodeAccount(Account a) {
-        return new Encoder(R_ACCOUNT, V1).str(a.id()).str(a.name()).str(a.canonicalId()).i64(a.createdMillis()).finish();
-    }
-
-    static Account decodeAccount(byte[] record) {
-        Decoder r = new Decoder(record, R_ACCOUNT, V1);
-        Account a = new Account(r.str(), r.str(), r.str(), r.i64());
-        r.done();
-        return a;
-    }
+    // ---------------------------------------------------------------- access key records (sealed secrets)
 
     private byte[] encodeKey(KeyState k) {
-        AccessKey key = k.key;
-        byte[] sealed = secrets.seal(utf8(k.secret), utf8(key.accessKeyId()));
+        AccessKey key = k.key();
+        byte[] sealed = secrets.seal(utf8(k.secret()), utf8(key.accessKeyId()));
         return new Encoder(R_ACCESS_KEY, V1).str(key.accessKeyId()).str(key.accountId()).optStr(key.userName())
                 .u8(key.status().ordinal()).i64(key.createdMillis()).bytes(sealed).finish();
     }
@@ -982,66 +815,6 @@ final class IdentityStore {
         String secret = new String(plain, StandardCharsets.UTF_8);
         Arrays.fill(plain, (byte) 0);
         return new KeyState(new AccessKey(id, accountId, userName, AccessKey.Status.values()[status], created), secret);
-    }
-
-    static byte[] encodeUser(User u) {
-        return new Encoder(R_USER, V1).str(u.accountId()).str(u.name()).str(u.userId()).str(u.path())
-                .i64(u.createdMillis()).finish();
-    }
-
-    static User decodeUser(byte[] record) {
-        Decoder r = new Decoder(record, R_USER, V1);
-        User u = new User(r.str(), r.str(), r.str(), r.str(), r.i64());
-        r.done();
-        return u;
-    }
-
-    static byte[] encodeGroup(Group g) {
-        return new Encoder(R_GROUP, V1).str(g.accountId()).str(g.name()).str(g.groupId()).str(g.path())
-                .i64(g.createdMillis()).finish();
-    }
-
-    static Group decodeGroup(byte[] record) {
-        Decoder r = new Decoder(record, R_GROUP, V1);
-        Group g = new Group(r.str(), r.str(), r.str(), r.str(), r.i64());
-        r.done();
-        return g;
-    }
-
-    static byte[] encodeRole(Role role) {
-        return new Encoder(R_ROLE, V1).str(role.accountId()).str(role.name()).str(role.roleId()).str(role.path())
-                .str(role.trustPolicy()).varint(role.maxSessionDurationSeconds()).optStr(role.description())
-                .i64(role.createdMillis()).finish();
-    }
-
-    static Role decodeRole(byte[] record) {
-        Decoder r = new Decoder(record, R_ROLE, V1);
-        Role role = new Role(r.str(), r.str(), r.str(), r.str(), r.str(), r.varint32(), r.optStr(), r.i64());
-        r.done();
-        return role;
-    }
-
-    static byte[] encodePolicy(ManagedPolicy p) {
-        return new Encoder(R_POLICY, V1).str(p.accountId()).str(p.name()).str(p.policyId()).str(p.path())
-                .str(p.document()).optStr(p.description()).i64(p.createdMillis()).finish();
-    }
-
-    static ManagedPolicy decodePolicy(byte[] record) {
-        Decoder r = new Decoder(record, R_POLICY, V1);
-        ManagedPolicy p = new ManagedPolicy(r.str(), r.str(), r.str(), r.str(), r.str(), r.optStr(), r.i64());
-        r.done();
-        return p;
-    }
-
-    static byte[] encodeInline(InlinePolicy p) {
-        return new Encoder(R_INLINE, V1).str(p.name()).str(p.document()).finish();
-    }
-
-    static InlinePolicy decodeInline(byte[] record) {
-        Decoder r = new Decoder(record, R_INLINE, V1);
-        InlinePolicy p = new InlinePolicy(r.str(), r.str());
-        r.done();
-        return p;
     }
 
     // ---------------------------------------------------------------- loading
@@ -1102,9 +875,9 @@ final class IdentityStore {
         }
         for (byte[][] e : entries(byTag, K_ACCESS_KEY)) {
             KeyState k = decodeKey(e[1]);
-            AccountState a = loaded(k.key.accountId());
-            if (!k.key.isRootKey() && !a.users.containsKey(IamNames.fold(k.key.userName()))) {
-                throw new MetadataCorruptException("access key " + k.key.accessKeyId() + " of a missing user");
+            AccountState a = loaded(k.key().accountId());
+            if (!k.key().isRootKey() && !a.users.containsKey(IamNames.fold(k.key().userName()))) {
+                throw new MetadataCorruptException("access key " + k.key().accessKeyId() + " of a missing user");
             }
             addKey(a, k);
         }
@@ -1195,16 +968,6 @@ final class IdentityStore {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    static int nonWhitespace(String s) {
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            if (!Character.isWhitespace(s.charAt(i))) {
-                n++;
-            }
-        }
-        return n;
-    }
 
     private static String capitalized(String s) {
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);

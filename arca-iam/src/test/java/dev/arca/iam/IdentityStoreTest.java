@@ -145,7 +145,7 @@ class IdentityStoreTest {
     void aDamagedRecordStopsTheOpen() {
         Principal root = f.account("acme");
         f.iam(root, "CreateUser", "UserName", "alice");
-        byte[] key = IdentityStore.entityKey(IdentityStore.K_USER, root.accountId(), "alice");
+        byte[] key = IdentityRecords.entityKey(IdentityRecords.K_USER, root.accountId(), "alice");
         byte[] value = f.kv.get(key);
         value[4] ^= 1;
         f.kv.write(new KvBatch().put(key, value), true);
@@ -166,8 +166,8 @@ class IdentityStoreTest {
         Principal root = f.account("acme");
         Principal alice = f.userWithKey(root, "alice");
         f.iam(root, "PutUserPolicy", "UserName", "alice", "PolicyName", "p", "PolicyDocument", IamFixture.allow("s3:*", "*"));
-        byte[] key = IdentityStore.holderKey(IdentityStore.K_INLINE, root.accountId(), Holder.USER, "alice", "p");
-        f.kv.write(new KvBatch().put(key, IdentityStore.encodeInline(new InlinePolicy("p", "{not json"))), true);
+        byte[] key = IdentityRecords.holderKey(IdentityRecords.K_INLINE, root.accountId(), Holder.USER, "alice", "p");
+        f.kv.write(new KvBatch().put(key, IdentityRecords.encodeInline(new InlinePolicy("p", "{not json"))), true);
         f.reopen();
         List<Policy> policies = f.iam.identityPolicies(alice);
         assertThat(policies).hasSize(1);
@@ -186,13 +186,13 @@ class IdentityStoreTest {
     @Test
     void recordsRoundTrip() {
         Role role = new Role("123456789012", "R", "AROAX", "/a/", "{}", 3600, null, 5);
-        assertThat(IdentityStore.decodeRole(IdentityStore.encodeRole(role))).isEqualTo(role);
+        assertThat(IdentityRecords.decodeRole(IdentityRecords.encodeRole(role))).isEqualTo(role);
         ManagedPolicy p = new ManagedPolicy("123456789012", "P", "ANPAX", "/", "{}", "d", 6);
-        assertThat(IdentityStore.decodePolicy(IdentityStore.encodePolicy(p))).isEqualTo(p);
+        assertThat(IdentityRecords.decodePolicy(IdentityRecords.encodePolicy(p))).isEqualTo(p);
         Account a = new Account("123456789012", "n", "ab".repeat(32), 7);
-        assertThat(IdentityStore.decodeAccount(IdentityStore.encodeAccount(a))).isEqualTo(a);
-        byte[] mark = IdentityStore.encodeMark(9);
+        assertThat(IdentityRecords.decodeAccount(IdentityRecords.encodeAccount(a))).isEqualTo(a);
+        byte[] mark = IdentityRecords.encodeMark(9);
         mark[2] ^= 1;
-        assertThatThrownBy(() -> IdentityStore.decodeMark(mark)).isInstanceOf(MetadataCorruptException.class);
+        assertThatThrownBy(() -> IdentityRecords.decodeMark(mark)).isInstanceOf(MetadataCorruptException.class);
     }
 }
