@@ -79,6 +79,8 @@ public final class Main {
         out.println("Root access key: " + server.credentials().accessKey());
         out.println("Root secret key: " + server.credentials().secretKey()
                 + (server.credentials().generated() ? "   (generated now and kept in " + config.dataDir().resolve(RootCredentials.FILE) + ")" : ""));
+        out.println("IAM master key: " + config.dataDir().resolve(dev.arca.iam.MasterKey.FILE_NAME)
+                + " (seals access-key secrets and STS tokens: back it up with the data directory; without it no key works)");
         out.println("Region: " + config.region() + "; virtual-hosted buckets under: " + String.join(", ", config.domains()));
         out.println("Arca ready: S3 endpoint " + server.endpoint());
         out.flush();

@@ -306,8 +306,8 @@ public final class SigV4Authenticator {
 
     static final String HEADER_SECURITY_TOKEN = "x-amz-security-token";
     static final String PARAM_SECURITY_TOKEN = "X-Amz-Security-Token";
-    /** Largest IAM/STS form body read to compute its payload hash. */
-    public static final int MAX_QUERY_API_BODY_BYTES = 64 * 1024;
+    /** Largest IAM/STS form body read (to hash it, and by the query API); the same bound as IamApi's. */
+    public static final int MAX_QUERY_API_BODY_BYTES = 256 * 1024;
 
     private static byte[] readQueryApiBody(HttpExchange exchange) {
         if (exchange.contentLength() > MAX_QUERY_API_BODY_BYTES) {
