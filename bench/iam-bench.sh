@@ -20,7 +20,7 @@ cleanup() { [[ -n "${PID:-}" ]] && kill "$PID" 2>/dev/null || true; rm -rf "$WOR
 trap cleanup EXIT
 ./arca build
 ARCA_ROOT_ACCESS_KEY=benchkey ARCA_ROOT_SECRET_KEY=benchsecret123 \
-  ./arca serve --data "$WORK/data" --address 127.0.0.1:0 > "$WORK/log" 2>&1 &
+  ./arca serve --data "$WORK/data" --address 127.0.0.1:0 --tls-port off > "$WORK/log" 2>&1 &
 PID=$!
 for _ in $(seq 60); do grep -q ready "$WORK/log" && break; sleep 0.5; done
 E=$(grep -o 'http://[0-9.:]*' "$WORK/log" | tail -1)

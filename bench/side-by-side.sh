@@ -2,11 +2,12 @@
 # Runs ./arca bench against Arca and against a peer S3 server in the same session, and reports
 # throughput together with the server's own CPU time per phase (from /proc/<pid>/stat).
 #
-# usage: bench/side-by-side.sh [--duration 10s] [--concurrency 8] [--peer s3proxy|arca-1drive|versioned|none]
+# usage: bench/side-by-side.sh [--duration 10s] [--concurrency 8] [--peer s3proxy|arca-1drive|versioned|https|none]
 # Arca runs from this checkout on a fresh data dir under /tmp with its default 4 drives (2+2
 # erasure coding); the peer is started with ../shared/peers/peer-<name>.sh (not part of CI), or,
 # for arca-1drive, is Arca itself on one drive (no erasure coding: the EC-off baseline); for
-# versioned, the same Arca server again on a bucket with versioning enabled (needs the aws CLI).
+# versioned, the same Arca server again on a bucket with versioning enabled (needs the aws CLI); for
+# https, the same Arca server again through its TLS listener (trusting its self-signed certificate).
 # Output: one line per server and phase.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,10 +29,11 @@ trap cleanup EXIT
 start_arca() { # log-name [serve flags...]; sets ARCA_PID and ARCA_ENDPOINT
   local name=$1; shift
   ARCA_ROOT_ACCESS_KEY=benchkey ARCA_ROOT_SECRET_KEY=benchsecret123 \
-    ./arca serve --data "$WORK/data-$name" --address 127.0.0.1:0 "$@" > "$WORK/$name.log" 2>&1 &
+    ./arca serve --data "$WORK/data-$name" --address 127.0.0.1:0 --tls-port 0 "$@" > "$WORK/$name.log" 2>&1 &
   ARCA_PID=$!
   for _ in $(seq 60); do grep -q ready "$WORK/$name.log" && break; sleep 0.5; done
   ARCA_ENDPOINT=$(grep -o 'http://[0-9.:]*' "$WORK/$name.log" | tail -1)
+  ARCA_TLS_ENDPOINT=$(grep -o 'https://[0-9.:]*' "$WORK/$name.log" | tail -1)
   grep -h '^Drives:' "$WORK/$name.log" >&2 || true
   # ./arca serve execs java, so the launcher's pid is the server's pid.
 }
@@ -84,6 +86,9 @@ case "$PEER" in
     aws_arca create-bucket --bucket arca-bench-versioned
     aws_arca put-bucket-versioning --bucket arca-bench-versioned --versioning-configuration Status=Enabled
     measure arca-ver "$ARCA_PID" "$ARCA_ENDPOINT" benchkey benchsecret123 --bucket arca-bench-versioned
+    ;;
+  https)
+    measure arca-tls "$ARCA_PID" "$ARCA_TLS_ENDPOINT" benchkey benchsecret123 --trust-cert "$WORK/data-arca/tls/cert.pem"
     ;;
   s3proxy)
     bash ../shared/peers/peer-s3proxy.sh start > "$WORK/peer.log" 2>&1

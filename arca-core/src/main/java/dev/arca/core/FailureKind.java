@@ -30,6 +30,7 @@ public enum FailureKind {
     INVALID_BUCKET_STATE,
     INVALID_CLIENT_TOKEN_ID,
     INVALID_DIGEST,
+    INVALID_ENCRYPTION_ALGORITHM,
     INVALID_LOCATION_CONSTRAINT,
     INVALID_PART,
     INVALID_PART_ORDER,
@@ -41,6 +42,10 @@ public enum FailureKind {
     INVALID_TOKEN,
     INVALID_URI,
     KEY_TOO_LONG,
+    /** The KMS key that seals the object's data key is disabled. */
+    KMS_DISABLED,
+    /** The KMS key (or the generation that sealed the data key) does not exist. */
+    KMS_NOT_FOUND,
     LIMIT_EXCEEDED,
     MALFORMED_POLICY,
     MALFORMED_POLICY_DOCUMENT,
@@ -53,6 +58,7 @@ public enum FailureKind {
     MISSING_SECURITY_HEADER,
     NO_SUCH_BUCKET,
     NO_SUCH_BUCKET_POLICY,
+    SERVER_SIDE_ENCRYPTION_CONFIGURATION_NOT_FOUND,
     NO_SUCH_ENTITY,
     NO_SUCH_KEY,
     NO_SUCH_LIFECYCLE_CONFIGURATION,

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * A real Arca server in this JVM on a free loopback port, over a data directory the test owns.
  * Virtual-hosted-style requests use {@code <bucket>.s3.arca.test}; clients resolve every name to
- * loopback (see {@link Clients}).
+ * loopback (see {@link Clients}). TLS is off unless a test's flags turn it on ({@code --tls-port 0}):
+ * the default port 9443 would clash between servers.
  */
 public final class ArcaTestServer implements AutoCloseable {
     public static final String ACCESS_KEY = "AKIAARCATESTROOT0001";
@@ -29,7 +30,7 @@ public final class ArcaTestServer implements AutoCloseable {
     /** Starts a server on {@code dataDir} with the test root credentials and any extra config flags. */
     public static ArcaTestServer start(Path dataDir, String... extraFlags) {
         List<String> flags = new java.util.ArrayList<>(List.of("--data", dataDir.toString(), "--address", "127.0.0.1:0",
-                "--domains", DOMAIN + ",localhost"));
+                "--domains", DOMAIN + ",localhost", "--tls-port", "off"));
         flags.addAll(List.of(extraFlags));
         Map<String, String> env = Map.of("ARCA_ROOT_ACCESS_KEY", ACCESS_KEY, "ARCA_ROOT_SECRET_KEY", SECRET_KEY);
         ServerConfig config = ConfigLoader.load(flags, env);
@@ -43,7 +44,7 @@ public final class ArcaTestServer implements AutoCloseable {
      */
     public static ArcaTestServer start(Path dataDir, java.time.InstantSource objectClock, String... extraFlags) {
         List<String> flags = new java.util.ArrayList<>(List.of("--data", dataDir.toString(), "--address", "127.0.0.1:0",
-                "--domains", DOMAIN + ",localhost"));
+                "--domains", DOMAIN + ",localhost", "--tls-port", "off"));
         flags.addAll(List.of(extraFlags));
         Map<String, String> env = Map.of("ARCA_ROOT_ACCESS_KEY", ACCESS_KEY, "ARCA_ROOT_SECRET_KEY", SECRET_KEY);
         ServerConfig config = ConfigLoader.load(flags, env);

@@ -46,7 +46,8 @@ public final class ChildServer implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, heap, "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
                 "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
-                "dev.arca.server.Main", "serve", "--data", data.toString(), "--address", "127.0.0.1:0")
+                "dev.arca.server.Main", "serve", "--data", data.toString(), "--address", "127.0.0.1:0",
+                "--tls-port", "off")
                 .redirectErrorStream(true);
         // Only the flags and these two configure the child, whatever ARCA_* the test JVM inherited.
         pb.environment().keySet().removeIf(k -> k.startsWith("ARCA_"));

@@ -6,14 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Binary encodings of metadata records (see docs/FORMATS.md, "Metadata records"): buckets and
- * objects are at version 2 (versioning and Object Lock fields), the rest at version 1.
+ * Binary encodings of metadata records (see docs/FORMATS.md, "Metadata records"): objects are at
+ * version 3 (encryption), buckets at version 2 (versioning and Object Lock fields), uploads at
+ * version 2 (encryption), the rest at version 1.
  * Each record starts with a tag byte and a version byte and ends with a CRC32C. A decoder accepts
  * every version up to the one it writes; a record from a newer Arca fails loudly.
  */
 final class Codecs {
     private static final byte V1 = 1;
     private static final byte V2 = 2;
+    private static final byte V3 = 3;
     static final byte BUCKET_TAG = 'b';
     static final byte OBJECT_TAG = 'o';
     static final byte UPLOAD_TAG = 'u';
@@ -59,7 +61,7 @@ final class Codecs {
     }
 
     static byte[] encode(ObjectRecord o) {
-        Encoder e = new Encoder(OBJECT_TAG, V2)
+        Encoder e = new Encoder(OBJECT_TAG, V3)
                 .str(o.versionId()).varint(o.size()).str(o.etag()).i64(o.lastModifiedMillis()).str(o.ownerId());
         attributes(e, o.attributes());
         checksum(e, o.checksum());
@@ -82,6 +84,7 @@ final class Codecs {
             e.u8(o.retention().mode().ordinal()).i64(o.retention().retainUntilMillis());
         }
         e.bool(o.legalHold());
+        encryption(e, o.encryption());
         return e.finish();
     }
 
@@ -102,7 +105,7 @@ final class Codecs {
     }
 
     static ObjectRecord decodeObject(byte[] raw) {
-        Decoder d = new Decoder(raw, OBJECT_TAG, V2);
+        Decoder d = new Decoder(raw, OBJECT_TAG, V3);
         String versionId = d.str();
         long size = d.varint();
         String etag = d.str();
@@ -140,22 +143,48 @@ final class Codecs {
             }
             legalHold = d.bool();
         }
+        Encryption encryption = d.version() >= V3 ? encryption(d) : null;
         d.done();
         return new ObjectRecord(versionId, size, etag, modified, owner, attributes, checksum, parts, data,
-                seq, deleteMarker, retention, legalHold);
+                seq, deleteMarker, retention, legalHold, encryption);
+    }
+
+    /** Optional encryption: present flag, mode, sealed key (id, generation, bytes), context, fingerprint. */
+    private static void encryption(Encoder e, Encryption enc) {
+        e.bool(enc != null);
+        if (enc != null) {
+            e.u8(enc.mode().ordinal()).str(enc.dataKey().keyId()).varint(enc.dataKey().generation())
+                    .bytes(enc.dataKey().ciphertext()).optStr(enc.kmsContext());
+            e.bool(enc.customerKeyFingerprint() != null);
+            if (enc.customerKeyFingerprint() != null) {
+                e.bytes(enc.customerKeyFingerprint());
+            }
+        }
+    }
+
+    private static Encryption encryption(Decoder d) {
+        if (!d.bool()) {
+            return null;
+        }
+        Encryption.Mode mode = enumAt(Encryption.Mode.values(), d.u8());
+        dev.arca.crypto.WrappedKey key = new dev.arca.crypto.WrappedKey(d.str(), d.varint32(), d.bytes());
+        String context = d.optStr();
+        byte[] fingerprint = d.bool() ? d.bytes() : null;
+        return new Encryption(mode, key, context, fingerprint);
     }
 
     static byte[] encode(UploadRecord u) {
-        Encoder e = new Encoder(UPLOAD_TAG, V1)
+        Encoder e = new Encoder(UPLOAD_TAG, V2)
                 .str(u.bucket()).str(u.key()).str(u.uploadId()).i64(u.initiatedMillis()).str(u.ownerId());
         attributes(e, u.attributes());
         e.optStr(u.checksumAlgorithm() == null ? null : u.checksumAlgorithm().name());
         e.optStr(u.checksumType() == null ? null : u.checksumType().name());
+        encryption(e, u.encryption());
         return e.finish();
     }
 
     static UploadRecord decodeUpload(byte[] raw) {
-        Decoder d = new Decoder(raw, UPLOAD_TAG, V1);
+        Decoder d = new Decoder(raw, UPLOAD_TAG, V2);
         String bucket = d.str();
         String key = d.str();
         String uploadId = d.str();
@@ -164,9 +193,11 @@ final class Codecs {
         ObjectAttributes attributes = attributes(d);
         String alg = d.optStr();
         String type = d.optStr();
+        Encryption encryption = d.version() >= V2 ? encryption(d) : null;
         d.done();
         return new UploadRecord(bucket, key, uploadId, initiated, owner, attributes,
-                alg == null ? null : ChecksumAlgorithm.valueOf(alg), type == null ? null : ChecksumType.valueOf(type));
+                alg == null ? null : ChecksumAlgorithm.valueOf(alg), type == null ? null : ChecksumType.valueOf(type),
+                encryption);
     }
 
     static byte[] encode(PartRecord p) {

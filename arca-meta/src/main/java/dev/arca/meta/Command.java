@@ -16,6 +16,18 @@ public sealed interface Command {
     /** Deletes an empty bucket, aborting its multipart uploads. */
     record DeleteBucket(String name, long nowMillis) implements Command {}
 
+    /**
+     * Replaces a version's sealed data key with the same key sealed again (key rotation), if the
+     * version still has {@code expected}; otherwise does nothing. The object's bytes are untouched,
+     * so this is allowed under Object Lock.
+     */
+    record RewrapObjectKey(String bucket, String key, String versionId, dev.arca.crypto.WrappedKey expected,
+            dev.arca.crypto.WrappedKey replacement) implements Command {}
+
+    /** {@link RewrapObjectKey} for a multipart upload in progress. */
+    record RewrapUploadKey(String bucket, String key, String uploadId, dev.arca.crypto.WrappedKey expected,
+            dev.arca.crypto.WrappedKey replacement) implements Command {}
+
     /** Records that a blob is about to be written, so a crash leaves a trace to clean up. */
     record AddIntent(String blobId, long nowMillis) implements Command {}
 

@@ -45,6 +45,26 @@ final class MetaMachine {
             case Command.PutObject c -> putObject(state, c);
             case Command.DeleteObjects c -> deleteObjects(state, c);
             case Command.PutTags c -> putTags(state, c);
+            case Command.RewrapObjectKey c -> {
+                ObjectRecord v = findVersion(state, c.bucket(), c.key(), c.versionId());
+                if (v != null) {
+                    if (v.encryption() != null && v.encryption().dataKey().equals(c.expected())) {
+                        rewriteVersion(state, c.bucket(), c.key(), v.withEncryption(v.encryption().withDataKey(c.replacement())));
+                    }
+                }
+                yield Outcome.NOTHING;
+            }
+            case Command.RewrapUploadKey c -> {
+                byte[] key = Keys.upload(c.bucket(), c.key(), c.uploadId());
+                byte[] raw = state.get(key);
+                if (raw != null) {
+                    UploadRecord u = Codecs.decodeUpload(raw);
+                    if (u.encryption() != null && u.encryption().dataKey().equals(c.expected())) {
+                        state.put(key, Codecs.encode(u.withEncryption(u.encryption().withDataKey(c.replacement()))));
+                    }
+                }
+                yield Outcome.NOTHING;
+            }
             case Command.CreateUpload c -> {
                 UploadRecord u = c.upload();
                 requireBucket(state, u.bucket());
@@ -175,7 +195,7 @@ final class MetaMachine {
         List<String> garbage = new ArrayList<>();
         String versionId = commitVersion(state, b, c.key(), current, c.record(), c.inlineBytes(), lockNow, c.nowMillis(),
                 garbage);
-        return new Outcome(garbage, versionId, List.of());
+        return new Outcome(garbage, versionId, List.of(), current == null ? null : current.versionId());
     }
 
     /**
@@ -205,7 +225,8 @@ final class MetaMachine {
         }
         ObjectRecord committed = record.withVersion(versionId, seq);
         if (committed.data() instanceof ObjectData.Inline(String dataId, long length)) {
-            if (inlineBytes == null || inlineBytes.length != length) {
+            long stored = committed.encryption() == null ? length : dev.arca.crypto.ObjectCipher.sealedLength(length);
+            if (inlineBytes == null || inlineBytes.length != stored) {
                 throw new IllegalStateException("inline record without matching bytes");
             }
             state.put(Keys.data(dataId), Codecs.encodeData(inlineBytes));
@@ -573,7 +594,7 @@ final class MetaMachine {
         List<String> garbage = new ArrayList<>();
         dropUpload(state, c.bucket(), c.key(), c.uploadId(), kept, garbage, c.nowMillis());
         String versionId = commitVersion(state, b, c.key(), current, c.record(), null, lockNow, c.nowMillis(), garbage);
-        return new Outcome(garbage, versionId, List.of());
+        return new Outcome(garbage, versionId, List.of(), current == null ? null : current.versionId());
     }
 
     /** Deletes an upload and its parts; parts whose blob is not in {@code keep} become garbage. */

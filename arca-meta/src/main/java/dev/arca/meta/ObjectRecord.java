@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param deleteMarker whether this version is a delete marker
  * @param retention    the Object Lock retention, or null
  * @param legalHold    whether an Object Lock legal hold is on
+ * @param encryption   how the bytes are sealed, or null for data stored in clear (written with encryption off)
  */
 public record ObjectRecord(
         String versionId,
@@ -30,7 +31,8 @@ public record ObjectRecord(
         long seq,
         boolean deleteMarker,
         Retention retention,
-        boolean legalHold) {
+        boolean legalHold,
+        Encryption encryption) {
     public ObjectRecord {
         Objects.requireNonNull(versionId, "versionId");
         Objects.requireNonNull(etag, "etag");
@@ -38,9 +40,18 @@ public record ObjectRecord(
         Objects.requireNonNull(attributes, "attributes");
         Objects.requireNonNull(data, "data");
         parts = List.copyOf(parts);
-        if (deleteMarker && (size != 0 || !data.blobIds().isEmpty() || retention != null || legalHold)) {
+        if (deleteMarker && (size != 0 || !data.blobIds().isEmpty() || retention != null || legalHold
+                || encryption != null)) {
             throw new IllegalArgumentException("a delete marker has no data and no lock");
         }
+    }
+
+    /** A version without encryption. */
+    public ObjectRecord(String versionId, long size, String etag, long lastModifiedMillis, String ownerId,
+            ObjectAttributes attributes, StoredChecksum checksum, List<PartSummary> parts, ObjectData data, long seq,
+            boolean deleteMarker, Retention retention, boolean legalHold) {
+        this(versionId, size, etag, lastModifiedMillis, ownerId, attributes, checksum, parts, data, seq, deleteMarker,
+                retention, legalHold, null);
     }
 
     /** A version not yet committed (the machine assigns its id and sequence number), without lock. */
@@ -57,17 +68,22 @@ public record ObjectRecord(
 
     public ObjectRecord withAttributes(ObjectAttributes newAttributes) {
         return new ObjectRecord(versionId, size, etag, lastModifiedMillis, ownerId, newAttributes, checksum, parts, data,
-                seq, deleteMarker, retention, legalHold);
+                seq, deleteMarker, retention, legalHold, encryption);
     }
 
     public ObjectRecord withVersion(String newVersionId, long newSeq) {
         return new ObjectRecord(newVersionId, size, etag, lastModifiedMillis, ownerId, attributes, checksum, parts, data,
-                newSeq, deleteMarker, retention, legalHold);
+                newSeq, deleteMarker, retention, legalHold, encryption);
     }
 
     public ObjectRecord withLock(Retention newRetention, boolean newLegalHold) {
         return new ObjectRecord(versionId, size, etag, lastModifiedMillis, ownerId, attributes, checksum, parts, data,
-                seq, deleteMarker, newRetention, newLegalHold);
+                seq, deleteMarker, newRetention, newLegalHold, encryption);
+    }
+
+    public ObjectRecord withEncryption(Encryption newEncryption) {
+        return new ObjectRecord(versionId, size, etag, lastModifiedMillis, ownerId, attributes, checksum, parts, data,
+                seq, deleteMarker, retention, legalHold, newEncryption);
     }
 
     /**

@@ -16,7 +16,8 @@ public record UploadRecord(
         String ownerId,
         ObjectAttributes attributes,
         ChecksumAlgorithm checksumAlgorithm,
-        ChecksumType checksumType) {
+        ChecksumType checksumType,
+        Encryption encryption) {
     public UploadRecord {
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(key, "key");
@@ -26,5 +27,16 @@ public record UploadRecord(
         if ((checksumAlgorithm == null) != (checksumType == null)) {
             throw new IllegalArgumentException("checksum algorithm and type go together");
         }
+    }
+
+    /** An upload whose parts are stored in clear. */
+    public UploadRecord(String bucket, String key, String uploadId, long initiatedMillis, String ownerId,
+            ObjectAttributes attributes, ChecksumAlgorithm checksumAlgorithm, ChecksumType checksumType) {
+        this(bucket, key, uploadId, initiatedMillis, ownerId, attributes, checksumAlgorithm, checksumType, null);
+    }
+
+    public UploadRecord withEncryption(Encryption newEncryption) {
+        return new UploadRecord(bucket, key, uploadId, initiatedMillis, ownerId, attributes, checksumAlgorithm,
+                checksumType, newEncryption);
     }
 }

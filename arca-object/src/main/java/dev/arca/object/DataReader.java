@@ -1,6 +1,8 @@
 package dev.arca.object;
 
 import dev.arca.core.ByteRange;
+import dev.arca.crypto.ObjectCipher;
+import dev.arca.crypto.TamperedDataException;
 import dev.arca.meta.BlobSpan;
 import dev.arca.meta.MetadataStore;
 import dev.arca.meta.ObjectData;
@@ -20,6 +22,9 @@ import java.util.Optional;
 /**
  * Opens the bytes of a committed object version for streaming. Blob-backed reads lease their blobs
  * and then confirm the version still exists, so the collector cannot delete data under a reader.
+ * Sealed data is opened chunk by chunk ({@link ObjectCipher}): a range reads and decrypts only the
+ * chunks that cover it, and a chunk that fails authentication ends the stream with an error before
+ * any of its bytes are returned.
  */
 final class DataReader {
     private final MetadataStore meta;
@@ -36,12 +41,20 @@ final class DataReader {
      * A stream of {@code range} of the object {@code record} read from {@code bucket/key}, or
      * empty if the version was replaced or removed meanwhile (the caller reads the metadata again).
      */
-    Optional<InputStream> open(String bucket, String key, ObjectRecord record, ByteRange range) {
+    Optional<InputStream> open(String bucket, String key, ObjectRecord record, ByteRange range, byte[] dataKey) {
         switch (record.data()) {
-            case ObjectData.Inline(String dataId, long ignored) -> {
+            case ObjectData.Inline(String dataId, long length) -> {
                 Optional<byte[]> bytes = meta.inlineData(dataId);
                 if (bytes.isEmpty()) {
                     return Optional.empty();
+                }
+                if (dataKey != null) {
+                    try {
+                        bytes = Optional.of(ObjectCipher.forUnit(dataKey, bucket, key, dataId).open(bytes.get(), length));
+                    } catch (TamperedDataException e) {
+                        throw new UncheckedIOException(new BlobCorruptException(
+                                "inline data of " + bucket + "/" + key + " fails authentication: " + e.getMessage()));
+                    }
                 }
                 if (range == null) {
                     return Optional.of(new ByteArrayInputStream(bytes.get()));
@@ -59,7 +72,16 @@ final class DataReader {
                     leases.release(ids);
                     return Optional.empty();
                 }
-                SegmentStream stream = new SegmentStream(segments, ids);
+                // Ciphers are made now: the caller wipes the data key once this returns.
+                java.util.Map<String, ObjectCipher> ciphers = new java.util.HashMap<>();
+                if (dataKey != null) {
+                    for (String id : ids) {
+                        ciphers.put(id, ObjectCipher.forUnit(dataKey, bucket, key, id));
+                    }
+                }
+                SegmentStream stream = new SegmentStream(segments, ids, spans.stream().collect(
+                        java.util.stream.Collectors.toMap(BlobSpan::blobId, BlobSpan::length, (a, b) -> a)),
+                        dataKey == null ? null : ciphers);
                 // Open the first blob now, while the response can still be an error: a blob that
                 // cannot be read (too few drives, damage) fails the request instead of a 200 cut short.
                 try {
@@ -109,14 +131,20 @@ final class DataReader {
     private final class SegmentStream extends InputStream {
         private final List<Segment> segments;
         private final List<String> leased;
+        private final java.util.Map<String, Long> plainLengths;
+        /** The cipher of each blob, or null when the data is in clear. */
+        private final java.util.Map<String, ObjectCipher> ciphers;
         private int index = -1;
         private BlobReader reader;
         private InputStream current;
         private boolean closed;
 
-        SegmentStream(List<Segment> segments, List<String> leased) {
+        SegmentStream(List<Segment> segments, List<String> leased, java.util.Map<String, Long> plainLengths,
+                java.util.Map<String, ObjectCipher> ciphers) {
             this.segments = segments;
             this.leased = leased;
+            this.plainLengths = plainLengths;
+            this.ciphers = ciphers;
         }
 
         @Override
@@ -150,6 +178,15 @@ final class DataReader {
             if (index < 0 && !advance()) {
                 index = segments.size();
             }
+            if (ciphers != null && current != null) {
+                // Authenticate the first chunk now, so damage there fails the request rather than a 200.
+                java.io.PushbackInputStream first = new java.io.PushbackInputStream(current, 1);
+                int b = first.read();
+                if (b >= 0) {
+                    first.unread(b);
+                }
+                current = first;
+            }
         }
 
         private boolean advance() throws IOException {
@@ -164,7 +201,19 @@ final class DataReader {
                 // Leased and confirmed current, so it must exist: storage lost it.
                 throw new BlobCorruptException("blob " + s.blobId() + " of a live object is missing");
             }
-            current = reader.stream(s.offset(), s.length());
+            if (ciphers == null) {
+                current = reader.stream(s.offset(), s.length());
+            } else {
+                BlobReader sealed = reader;
+                String blobId = s.blobId();
+                current = ciphers.get(blobId).open((offset, length) -> {
+                    if (offset + length > sealed.length()) {
+                        throw new TamperedDataException("blob " + blobId + " holds " + sealed.length()
+                                + " sealed bytes, fewer than its object needs: truncated");
+                    }
+                    return sealed.stream(offset, length);
+                }, plainLengths.get(blobId), s.offset(), s.length());
+            }
             return true;
         }
 

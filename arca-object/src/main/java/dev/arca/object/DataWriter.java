@@ -8,6 +8,7 @@ import dev.arca.core.StoreException;
 import dev.arca.core.checksum.ChecksumAlgorithm;
 import dev.arca.core.checksum.Checksums;
 import dev.arca.core.checksum.ObjectDigester;
+import dev.arca.crypto.ObjectCipher;
 import dev.arca.meta.BlobSpan;
 import dev.arca.meta.Command;
 import dev.arca.meta.MetadataStore;
@@ -27,7 +28,9 @@ import java.util.Map;
  * Streams a request body into storage while computing its MD5 and checksum, and verifies what the
  * client declared (length, Content-MD5, checksum) before anything becomes durable. Small bodies
  * stay in memory and go inline into metadata; larger ones go to a blob whose intent is recorded
- * first, so a crash at any point leaves nothing that recovery cannot find.
+ * first, so a crash at any point leaves nothing that recovery cannot find. With a {@link ObjectCrypto.Sealing}
+ * the digests cover the plaintext and only sealed chunks ({@link ObjectCipher}) reach storage, inline
+ * or blob: drives and metadata never hold the bytes in clear.
  */
 final class DataWriter {
     private final MetadataStore meta;
@@ -63,9 +66,10 @@ final class DataWriter {
      * @param maxSize     largest allowed body (EntityTooLarge beyond)
      * @param allowInline whether a small body may be stored inline
      * @param redundancy  the parity a blob-backed body gets (its storage class)
+     * @param sealing     how to seal the bytes of object {@code bucket/key}, or null to store them in clear
      */
     Written write(InputStream body, long declaredLength, long maxSize, ChecksumInput checksum, String contentMd5,
-            boolean allowInline, Redundancy redundancy) {
+            boolean allowInline, Redundancy redundancy, ObjectCrypto.Sealing sealing, String bucket, String key) {
         if (declaredLength > maxSize) {
             throw tooLarge(declaredLength, maxSize);
         }
@@ -77,14 +81,19 @@ final class DataWriter {
         int headLength = readFully(body, head);
         if (allowInline && headLength <= Limits.INLINE_OBJECT_MAX_BYTES) {
             digester.update(head, 0, headLength);
-            byte[] bytes = java.util.Arrays.copyOf(head, headLength);
+            String dataId = ids.blobId();
+            byte[] bytes = sealing == null ? java.util.Arrays.copyOf(head, headLength)
+                    : ObjectCipher.forUnit(sealing.dataKey(), bucket, key, dataId).seal(head, 0, headLength);
             return finish(digester, headLength, declaredLength, expectedMd5, checksum,
-                    new ObjectData.Inline(ids.blobId(), headLength), bytes, List.of());
+                    new ObjectData.Inline(dataId, headLength), bytes, List.of());
         }
         String blobId = ids.blobId();
         meta.submit(new Command.AddIntent(blobId, clock.millis()));
         boolean committed = false;
-        try (BlobWriter writer = blobs.create(blobId, redundancy)) {
+        try (BlobWriter blob = blobs.create(blobId, redundancy)) {
+            ObjectCipher.Sealer sealer = sealing == null ? null
+                    : ObjectCipher.forUnit(sealing.dataKey(), bucket, key, blobId).sealer(blob::write);
+            ObjectCipher.ByteSink writer = sealer == null ? blob::write : sealer::write;
             digester.update(head, 0, headLength);
             writer.write(head, 0, headLength);
             long size = headLength;
@@ -102,7 +111,10 @@ final class DataWriter {
             }
             Written w = finish(digester, size, declaredLength, expectedMd5, checksum,
                     new ObjectData.Blobs(List.of(new BlobSpan(blobId, size))), null, List.of(blobId));
-            writer.commit();
+            if (sealer != null) {
+                sealer.finish();
+            }
+            blob.commit();
             committed = true;
             return w;
         } finally {

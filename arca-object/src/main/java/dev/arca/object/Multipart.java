@@ -53,9 +53,11 @@ public final class Multipart {
     private final ObjectStore objects;
     private final Ids ids;
     private final InstantSource clock;
+    private final ObjectCrypto crypto;
 
     Multipart(MetadataStore meta, DataWriter writer, DataReader reader, Collector collector, ObjectStore objects,
-            Ids ids, InstantSource clock) {
+            Ids ids, InstantSource clock, ObjectCrypto crypto) {
+        this.crypto = crypto;
         this.meta = meta;
         this.writer = writer;
         this.reader = reader;
@@ -77,6 +79,15 @@ public final class Multipart {
     /** CreateMultipartUpload with the Object Lock settings the completed object gets. */
     public UploadRecord create(BucketName bucket, ObjectKey key, Owner owner, ObjectAttributes attributes,
             ChecksumAlgorithm algorithm, ChecksumType checksumType, ObjectLock lock) {
+        return create(bucket, key, owner, attributes, algorithm, checksumType, lock, SseRequest.DEFAULT);
+    }
+
+    /**
+     * CreateMultipartUpload with Object Lock settings and the encryption asked for: one data key is
+     * made now and seals every part (each part blob under its own derived key).
+     */
+    public UploadRecord create(BucketName bucket, ObjectKey key, Owner owner, ObjectAttributes attributes,
+            ChecksumAlgorithm algorithm, ChecksumType checksumType, ObjectLock lock, SseRequest sse) {
         Validation.userMetadata(attributes);
         Validation.tags(attributes.tags());
         Locks.checkRequest(objects.requireBucket(bucket), lock, clock.millis());
@@ -96,8 +107,10 @@ public final class Multipart {
             throw StoreException.of(FailureKind.INVALID_REQUEST,
                     "The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.");
         }
+        ObjectCrypto.Sealing sealing = crypto.plan(bucket.value(), key.value(), sse);
+        ObjectStore.wipe(sealing);
         UploadRecord upload = new UploadRecord(bucket.value(), key.value(), ids.uploadId(), clock.millis(), owner.id(),
-                UploadLocks.stash(attributes, lock), algorithm, type);
+                UploadLocks.stash(attributes, lock), algorithm, type, sealing == null ? null : sealing.encryption());
         meta.submit(new Command.CreateUpload(upload));
         return upload;
     }
@@ -105,19 +118,44 @@ public final class Multipart {
     /** UploadPart: streams one part (at most 5 GiB) into a blob and records it, replacing any earlier one. */
     public PartResult uploadPart(BucketName bucket, ObjectKey key, String uploadId, int partNumber, InputStream body,
             long declaredLength, ChecksumInput checksum, String contentMd5) {
+        return uploadPart(bucket, key, uploadId, partNumber, body, declaredLength, checksum, contentMd5, null);
+    }
+
+    /** UploadPart with the SSE-C key the upload was created with ({@code customerKey}; null if none). */
+    public PartResult uploadPart(BucketName bucket, ObjectKey key, String uploadId, int partNumber, InputStream body,
+            long declaredLength, ChecksumInput checksum, String contentMd5, byte[] customerKey) {
         checkPartNumber(partNumber);
         UploadRecord upload = requireUpload(bucket, key, uploadId);
         ChecksumInput input = partChecksum(upload, checksum);
-        DataWriter.Written w = writer.write(body, declaredLength, Limits.MAX_PART_SIZE, input, contentMd5, false,
-                StorageClasses.redundancy(upload.attributes()));
+        ObjectCrypto.Sealing sealing = sealing(upload, customerKey);
+        DataWriter.Written w;
+        try {
+            w = writer.write(body, declaredLength, Limits.MAX_PART_SIZE, input, contentMd5, false,
+                    StorageClasses.redundancy(upload.attributes()), sealing, bucket.value(), key.value());
+        } finally {
+            ObjectStore.wipe(sealing);
+        }
         return record(bucket, key, upload, partNumber, w);
+    }
+
+    /** The sealing of the upload's parts (its data key, recovered), or null for an upload in clear. */
+    private ObjectCrypto.Sealing sealing(UploadRecord upload, byte[] customerKey) {
+        byte[] dataKey = crypto.dataKey(upload.bucket(), upload.key(), upload.encryption(), customerKey);
+        return dataKey == null ? null : new ObjectCrypto.Sealing(upload.encryption(), dataKey);
     }
 
     /** UploadPartCopy: copies a source object, or {@code range} of it, into a part. */
     public PartResult uploadPartCopy(BucketName bucket, ObjectKey key, String uploadId, int partNumber,
             CopySource source, long[] range) {
+        return uploadPartCopy(bucket, key, uploadId, partNumber, source, range, null);
+    }
+
+    /** UploadPartCopy into an upload created with an SSE-C key ({@code customerKey}; null if none). */
+    public PartResult uploadPartCopy(BucketName bucket, ObjectKey key, String uploadId, int partNumber,
+            CopySource source, long[] range, byte[] customerKey) {
         checkPartNumber(partNumber);
         UploadRecord upload = requireUpload(bucket, key, uploadId);
+        crypto.checkCustomerKey(upload.encryption(), customerKey);
         objects.requireBucket(source.bucket());
         for (int attempt = 0; attempt < ObjectStore.MAX_READ_ATTEMPTS; attempt++) {
             ObjectRecord src = objects.resolve(source.bucket(), source.key(), source.versionId(), true);
@@ -137,16 +175,19 @@ public final class Multipart {
                 throw StoreException.of(FailureKind.INVALID_REQUEST,
                         "The specified copy range is larger than the maximum allowable part size: " + Limits.MAX_PART_SIZE);
             }
-            Optional<InputStream> body = reader.open(source.bucket().value(), source.key().value(), src, byteRange);
+            Optional<InputStream> body = objects.open(source.bucket(), source.key(), src, byteRange, source.customerKey());
             if (body.isEmpty()) {
                 continue;
             }
             DataWriter.Written w;
+            ObjectCrypto.Sealing sealing = sealing(upload, customerKey);
             try (InputStream in = body.get()) {
                 w = writer.write(in, length, Limits.MAX_PART_SIZE, partChecksum(upload, ChecksumInput.NONE), null, false,
-                        StorageClasses.redundancy(upload.attributes()));
+                        StorageClasses.redundancy(upload.attributes()), sealing, bucket.value(), key.value());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } finally {
+                ObjectStore.wipe(sealing);
             }
             return record(bucket, key, upload, partNumber, w);
         }
@@ -169,7 +210,7 @@ public final class Multipart {
         }
         StoredChecksum stored = checksum == null ? null
                 : new StoredChecksum(upload.checksumAlgorithm(), upload.checksumType(), checksum);
-        return new PartResult(w.etag(), stored, now);
+        return new PartResult(w.etag(), stored, now, upload.encryption());
     }
 
     /**
@@ -269,13 +310,14 @@ public final class Multipart {
         ObjectLock lock = UploadLocks.of(upload.attributes());
         ObjectRecord record = new ObjectRecord(ObjectStore.NULL_VERSION, total, etag, now, upload.ownerId(),
                 UploadLocks.strip(upload.attributes()), checksum, summaries, new ObjectData.Blobs(spans))
-                .withLock(lock.retention(), lock.legalHold());
+                .withLock(lock.retention(), lock.legalHold()).withEncryption(upload.encryption());
         Outcome outcome = meta.execute(new Command.CompleteUpload(bucket.value(), key.value(), uploadId, record,
                 partBlobs, precondition, now));
         if (!outcome.garbage().isEmpty()) {
             collector.wake();
         }
-        return new WriteResult(etag, checksum, total, outcome.versionId(), now);
+        return new WriteResult(etag, checksum, total, outcome.versionId(), now, null, record.encryption(),
+                outcome.replacedVersionId());
     }
 
     public void abort(BucketName bucket, ObjectKey key, String uploadId) {

@@ -27,16 +27,28 @@ public final class ObjectLayer implements AutoCloseable {
     private final Multipart multipart;
     private final dev.arca.object.lifecycle.Lifecycle lifecycle;
 
+    /** A layer without a key service: data is stored in clear and encryption requests fail (tests). */
     public ObjectLayer(MetadataStore meta, BlobStore blobs, InstantSource clock, Ids ids, String region) {
+        this(meta, blobs, clock, ids, region, null, dev.arca.core.Entropy.secure(), false);
+    }
+
+    /**
+     * @param keys             the key service sealing data keys (null: none)
+     * @param entropy          randomness for SSE-C fingerprints and data keys
+     * @param encryptByDefault whether buckets without an encryption configuration get SSE-S3
+     */
+    public ObjectLayer(MetadataStore meta, BlobStore blobs, InstantSource clock, Ids ids, String region,
+            dev.arca.crypto.KeyService keys, dev.arca.core.Entropy entropy, boolean encryptByDefault) {
         this.meta = meta;
         this.blobs = blobs;
         BlobLeases leases = new BlobLeases();
         this.collector = new Collector(meta, blobs, leases);
         DataWriter writer = new DataWriter(meta, blobs, ids, clock);
         DataReader reader = new DataReader(meta, blobs, leases);
+        ObjectCrypto crypto = new ObjectCrypto(keys, entropy, encryptByDefault, meta);
         this.buckets = new Buckets(meta, clock, region, collector);
-        this.objects = new ObjectStore(meta, writer, reader, collector, clock);
-        this.multipart = new Multipart(meta, writer, reader, collector, objects, ids, clock);
+        this.objects = new ObjectStore(meta, writer, reader, collector, clock, crypto);
+        this.multipart = new Multipart(meta, writer, reader, collector, objects, ids, clock, crypto);
         this.lifecycle = new dev.arca.object.lifecycle.Lifecycle(meta, clock, collector::wake);
     }
 

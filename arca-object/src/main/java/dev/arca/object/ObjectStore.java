@@ -49,8 +49,11 @@ public final class ObjectStore {
     private final DataReader reader;
     private final Collector collector;
     private final InstantSource clock;
+    private final ObjectCrypto crypto;
 
-    ObjectStore(MetadataStore meta, DataWriter writer, DataReader reader, Collector collector, InstantSource clock) {
+    ObjectStore(MetadataStore meta, DataWriter writer, DataReader reader, Collector collector, InstantSource clock,
+            ObjectCrypto crypto) {
+        this.crypto = crypto;
         this.meta = meta;
         this.writer = writer;
         this.reader = reader;
@@ -65,20 +68,52 @@ public final class ObjectStore {
         BucketRecord b = requireBucket(bucket);
         Locks.checkRequest(b, options.lock(), clock.millis());
         precheck(bucket, key, options.precondition());
-        DataWriter.Written w = writer.write(body, options.declaredLength(), Limits.MAX_PUT_OBJECT_SIZE,
-                options.checksum(), options.contentMd5(), true, StorageClasses.redundancy(options.attributes()));
+        ObjectCrypto.Sealing sealing = crypto.plan(bucket.value(), key.value(), options.sse());
+        DataWriter.Written w;
+        try {
+            w = writer.write(body, options.declaredLength(), Limits.MAX_PUT_OBJECT_SIZE, options.checksum(),
+                    options.contentMd5(), true, StorageClasses.redundancy(options.attributes()), sealing,
+                    bucket.value(), key.value());
+        } finally {
+            wipe(sealing);
+        }
         StoredChecksum checksum = w.algorithm() == null ? null
                 : new StoredChecksum(w.algorithm(), ChecksumType.FULL_OBJECT, w.checksumBase64());
         long now = clock.millis();
         ObjectRecord record = new ObjectRecord(NULL_VERSION, w.size(), w.etag(), now, owner.id(),
                 options.attributes(), checksum, List.of(), w.data())
-                .withLock(options.lock().retention(), options.lock().legalHold());
-        String versionId = commit(bucket, key, record, w, options.precondition());
-        return new WriteResult(record.etag(), checksum, record.size(), versionId, now);
+                .withLock(options.lock().retention(), options.lock().legalHold())
+                .withEncryption(sealing == null ? null : sealing.encryption());
+        Outcome outcome = commit(bucket, key, record, w, options.precondition());
+        return new WriteResult(record.etag(), checksum, record.size(), outcome.versionId(), now, null, record.encryption(),
+                outcome.replacedVersionId());
     }
 
-    /** Commits a written version; returns the version id it got. */
-    private String commit(BucketName bucket, ObjectKey key, ObjectRecord record, DataWriter.Written w,
+    static void wipe(ObjectCrypto.Sealing sealing) {
+        if (sealing != null) {
+            java.util.Arrays.fill(sealing.dataKey(), (byte) 0);
+        }
+    }
+
+    /** The encryption side of this store (bucket defaults, the key service). */
+    public ObjectCrypto crypto() {
+        return crypto;
+    }
+
+    /** Opens {@code range} of a version's bytes, recovering its data key (SSE-C: checking the request's key). */
+    Optional<InputStream> open(BucketName bucket, ObjectKey key, ObjectRecord record, ByteRange range, byte[] customerKey) {
+        byte[] dataKey = crypto.dataKey(bucket.value(), key.value(), record.encryption(), customerKey);
+        try {
+            return reader.open(bucket.value(), key.value(), record, range, dataKey);
+        } finally {
+            if (dataKey != null) {
+                java.util.Arrays.fill(dataKey, (byte) 0);
+            }
+        }
+    }
+
+    /** Commits a written version; returns the outcome (the version id it got, the version it replaced). */
+    private Outcome commit(BucketName bucket, ObjectKey key, ObjectRecord record, DataWriter.Written w,
             WritePrecondition precondition) {
         try {
             Outcome outcome = meta.execute(new Command.PutObject(bucket.value(), key.value(), record,
@@ -86,7 +121,7 @@ public final class ObjectStore {
             if (!outcome.garbage().isEmpty()) {
                 collector.wake();
             }
-            return outcome.versionId();
+            return outcome;
         } catch (RuntimeException e) {
             writer.discard(w);
             throw e;
@@ -133,8 +168,8 @@ public final class ObjectStore {
             if (!withBody) {
                 return new ObjectRead(record, range, null, partsCount);
             }
-            Optional<InputStream> body = reader.open(bucket.value(), key.value(), record,
-                    range == null && record.size() == 0 ? null : range);
+            Optional<InputStream> body = open(bucket, key, record,
+                    range == null && record.size() == 0 ? null : range, options.customerKey());
             if (body.isPresent()) {
                 return new ObjectRead(record, range, body.get(), partsCount);
             }
@@ -273,7 +308,8 @@ public final class ObjectStore {
     public WriteResult copy(CopySource source, BucketName bucket, ObjectKey key, Owner owner, CopyOptions options) {
         requireBucket(source.bucket());
         boolean self = source.bucket().equals(bucket) && source.key().equals(key) && source.versionId() == null;
-        if (self && !options.replaceMetadata() && !options.replaceTags() && options.checksumAlgorithm() == null) {
+        if (self && !options.replaceMetadata() && !options.replaceTags() && options.checksumAlgorithm() == null
+                && options.sse() instanceof SseRequest.BucketDefault) {
             throw StoreException.of(FailureKind.INVALID_REQUEST,
                     "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
         }
@@ -293,19 +329,23 @@ public final class ObjectStore {
                 throw StoreException.of(FailureKind.INVALID_REQUEST,
                         "The specified copy source is larger than the maximum allowable size for a copy source: " + Limits.MAX_PUT_OBJECT_SIZE);
             }
-            Optional<InputStream> body = reader.open(source.bucket().value(), source.key().value(), src,
-                    src.size() == 0 ? null : ByteRange.whole(src.size()));
+            Optional<InputStream> body = open(source.bucket(), source.key(), src,
+                    src.size() == 0 ? null : ByteRange.whole(src.size()), source.customerKey());
             if (body.isEmpty()) {
                 continue;
             }
+            ObjectCrypto.Sealing sealing = crypto.plan(bucket.value(), key.value(), options.sse());
             ChecksumAlgorithm algorithm = options.checksumAlgorithm() != null ? options.checksumAlgorithm()
                     : src.checksum() == null ? null : src.checksum().algorithm();
             DataWriter.Written w;
             try (InputStream in = body.get()) {
                 w = writer.write(in, src.size(), Limits.MAX_PUT_OBJECT_SIZE,
-                        new ChecksumInput(algorithm, () -> null), null, true, StorageClasses.redundancy(options.attributes()));
+                        new ChecksumInput(algorithm, () -> null), null, true, StorageClasses.redundancy(options.attributes()),
+                        sealing, bucket.value(), key.value());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } finally {
+                wipe(sealing);
             }
             if (src.parts().isEmpty() && !w.etag().equals(src.etag())) {
                 writer.discard(w);
@@ -320,9 +360,11 @@ public final class ObjectStore {
                     : new StoredChecksum(w.algorithm(), ChecksumType.FULL_OBJECT, w.checksumBase64());
             long now = clock.millis();
             ObjectRecord record = new ObjectRecord(NULL_VERSION, w.size(), w.etag(), now, owner.id(), attributes,
-                    checksum, List.of(), w.data()).withLock(options.lock().retention(), options.lock().legalHold());
-            String versionId = commit(bucket, key, record, w, options.precondition());
-            return new WriteResult(record.etag(), checksum, record.size(), versionId, now, src.versionId());
+                    checksum, List.of(), w.data()).withLock(options.lock().retention(), options.lock().legalHold())
+                    .withEncryption(sealing == null ? null : sealing.encryption());
+            Outcome outcome = commit(bucket, key, record, w, options.precondition());
+            return new WriteResult(record.etag(), checksum, record.size(), outcome.versionId(), now, src.versionId(),
+                    record.encryption(), outcome.replacedVersionId());
         }
         throw StoreException.of(FailureKind.SLOW_DOWN, "The copy source is being replaced too often to copy it; retry.");
     }

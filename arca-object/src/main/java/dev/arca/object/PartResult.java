@@ -2,5 +2,9 @@ package dev.arca.object;
 
 import dev.arca.meta.StoredChecksum;
 
-/** What UploadPart / UploadPartCopy stored: the part's ETag (unquoted), checksum (or null) and time. */
-public record PartResult(String etag, StoredChecksum checksum, long lastModifiedMillis) {}
+/**
+ * What UploadPart / UploadPartCopy stored: the part's ETag (unquoted), checksum (or null), time, and
+ * the upload's encryption (null: in clear).
+ */
+public record PartResult(String etag, StoredChecksum checksum, long lastModifiedMillis,
+        dev.arca.meta.Encryption encryption) {}

@@ -32,6 +32,11 @@ import java.util.concurrent.Semaphore;
  *   <li>{@code POST /_arca/admin/lifecycle}: runs every bucket's lifecycle rules now and returns what
  *       was done. Lifecycle never bypasses Object Lock; there is no admin call that removes or edits
  *       object versions.
+ *   <li>{@code GET /_arca/admin/keys}: the key service's KEKs (ids, state, generations; never material).
+ *   <li>{@code POST /_arca/admin/keys?create=ID[&description=D]}, {@code ?disable=ID}, {@code ?enable=ID}:
+ *       KMS key management. {@code ?rotate=ID} adds a generation, rewraps every data key sealed by an
+ *       older one (object data is not rewritten) and destroys the old material; {@code ?finish=ID}
+ *       resumes an interrupted rotation. {@code ?rotate-master} replaces the master key.
  * </ul>
  */
 final class AdminApi {
@@ -50,7 +55,14 @@ final class AdminApi {
 
     private final dev.arca.iam.Iam iam;
 
-    AdminApi(ErasureBlobStore store, ObjectLayer layer, Ids ids, dev.arca.iam.Iam iam) {
+    private final Map<String, AdminExtension> extensions = new java.util.concurrent.ConcurrentHashMap<>();
+
+    AdminApi(ErasureBlobStore store, ObjectLayer layer, Ids ids, dev.arca.iam.Iam iam, List<AdminExtension> extensions) {
+        for (AdminExtension e : extensions) {
+            if (this.extensions.put(e.name(), e) != null) {
+                throw new IllegalArgumentException("two admin extensions named " + e.name());
+            }
+        }
         this.store = store;
         this.layer = layer;
         this.ids = ids;
@@ -102,8 +114,63 @@ final class AdminApi {
                 requireMethod(method, "POST");
                 yield json(200, lifecycleJson(layer.lifecycle().runOnce()));
             }
-            default -> throw StoreException.of(FailureKind.INVALID_REQUEST, "Unknown admin operation: " + path);
+            case "keys" -> switch (method) {
+                case "GET" -> json(200, keysJson());
+                case "POST" -> json(200, keyAction(query));
+                default -> throw methodNotAllowed(method);
+            };
+            default -> {
+                AdminExtension extension = extensions.get(path);
+                if (extension == null) {
+                    throw StoreException.of(FailureKind.INVALID_REQUEST, "Unknown admin operation: " + path);
+                }
+                yield json(200, extension.handle(method, query.decoded()));
+            }
         };
+    }
+
+    private dev.arca.crypto.KeyService keyService() {
+        return layer.objects().crypto().keys().orElseThrow(() -> StoreException.of(FailureKind.NOT_IMPLEMENTED,
+                "This server has no key service."));
+    }
+
+    private String keysJson() {
+        StringBuilder b = new StringBuilder("{\"keys\":[");
+        List<dev.arca.crypto.KeyInfo> all = keyService().listKeys();
+        for (int i = 0; i < all.size(); i++) {
+            b.append(i == 0 ? "" : ",").append(keyJson(all.get(i)));
+        }
+        return b.append("]}").toString();
+    }
+
+    private static String keyJson(dev.arca.crypto.KeyInfo k) {
+        return "{\"keyId\":" + quote(k.keyId()) + ",\"description\":" + quote(k.description()) + ",\"enabled\":"
+                + k.enabled() + ",\"currentGeneration\":" + k.currentGeneration() + ",\"generations\":"
+                + k.generations() + ",\"created\":" + k.createdMillis() + "}";
+    }
+
+    private String keyAction(Query query) {
+        dev.arca.crypto.KeyService keys = keyService();
+        if (query.has("create")) {
+            String d = query.get("description");
+            return keyJson(keys.createKey(query.get("create"), d == null ? "" : d));
+        } else if (query.has("disable")) {
+            return keyJson(keys.setEnabled(query.get("disable"), false));
+        } else if (query.has("enable")) {
+            return keyJson(keys.setEnabled(query.get("enable"), true));
+        } else if (query.has("rotate") || query.has("finish")) {
+            dev.arca.object.KeyRotation rotation = layer.objects().crypto().rotation().orElseThrow();
+            dev.arca.object.KeyRotation.Report r = query.has("rotate")
+                    ? rotation.rotate(query.get("rotate")) : rotation.finish(query.get("finish"));
+            return "{\"keyId\":" + quote(r.keyId()) + ",\"generation\":" + r.generation() + ",\"versionsRewrapped\":"
+                    + r.versionsRewrapped() + ",\"uploadsRewrapped\":" + r.uploadsRewrapped()
+                    + ",\"retiredGenerationsBelow\":" + r.retiredBelow() + "}";
+        } else if (query.has("rotate-master")) {
+            keys.rotateMasterKey();
+            return "{\"masterKeyRotated\":true}";
+        }
+        throw StoreException.of(FailureKind.INVALID_REQUEST,
+                "Name a key action: create, disable, enable, rotate, finish or rotate-master.");
     }
 
     private String accountsJson() {

@@ -121,6 +121,7 @@ final class BucketApi {
     HttpResponse putVersioning(S3Request r) {
         Versioning versioning = VersioningXml.parseVersioning(
                 Bodies.xml(r, VersioningXml.MAX_BODY_BYTES, "VersioningConfiguration"));
+        r.note(RequestContext.CHANGE, "versioning:" + versioning);
         buckets.setVersioning(r.bucket(), versioning);
         return Responses.empty(200);
     }
@@ -138,6 +139,8 @@ final class BucketApi {
     HttpResponse putObjectLock(S3Request r) {
         DefaultRetention defaultRetention = VersioningXml.parseObjectLock(
                 Bodies.xml(r, VersioningXml.MAX_BODY_BYTES, "ObjectLockConfiguration"));
+        r.note(RequestContext.CHANGE, "object-lock:" + (defaultRetention == null ? "no-default-retention"
+                : defaultRetention.mode() + ":" + defaultRetention.days() + "d:" + defaultRetention.years() + "y"));
         buckets.setObjectLock(r.bucket(), defaultRetention);
         return Responses.empty(200);
     }

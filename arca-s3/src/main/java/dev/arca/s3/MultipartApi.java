@@ -34,8 +34,10 @@ import java.util.Map;
 final class MultipartApi {
     private final Multipart multipart;
     private final Buckets buckets;
+    private final boolean allowSseCOverHttp;
 
-    MultipartApi(Multipart multipart, Buckets buckets) {
+    MultipartApi(Multipart multipart, Buckets buckets, boolean allowSseCOverHttp) {
+        this.allowSseCOverHttp = allowSseCOverHttp;
         this.multipart = multipart;
         this.buckets = buckets;
     }
@@ -53,9 +55,16 @@ final class MultipartApi {
                 throw StoreException.of(FailureKind.INVALID_REQUEST, "Value for x-amz-checksum-type header is invalid.");
             }
         }
+        dev.arca.object.SseRequest sse = Sse.request(h, r.http().secure(), allowSseCOverHttp);
+        ObjectApi.noteSse(r, sse);
         UploadRecord upload = multipart.create(r.bucket(), r.key(), r.owner(), RequestHeaders.attributes(h, true),
-                algorithm, type, RequestHeaders.objectLock(h));
+                algorithm, type, RequestHeaders.objectLock(h), sse);
         Headers out = new Headers();
+        Sse.responseHeaders(upload.encryption(), buckets.region(),
+                sse instanceof dev.arca.object.SseRequest.Customer c ? c.keyMd5() : null, out);
+        if (upload.encryption() != null && upload.encryption().kmsContext() != null) {
+            out.set(Sse.KMS_CONTEXT, upload.encryption().kmsContext());
+        }
         if (upload.checksumAlgorithm() != null) {
             out.set("x-amz-checksum-algorithm", upload.checksumAlgorithm().awsName());
             out.set("x-amz-checksum-type", upload.checksumType().name());
@@ -73,9 +82,11 @@ final class MultipartApi {
         ChecksumInput checksum = RequestHeaders.checksum(h, r.auth());
         // Known limit: only the bucket's default retention is seen here, not lock headers the upload was created with.
         ObjectApi.requireIntegrityForLock(buckets, r, checksum, false, "Put Part");
+        dev.arca.object.SseRequest.Customer customer = Sse.customerKey(h, "", r.http().secure(), allowSseCOverHttp);
         PartResult result = multipart.uploadPart(r.bucket(), r.key(), uploadId(r), partNumber(r), r.auth().body(),
-                r.auth().decodedContentLength(), checksum, h.get("content-md5"));
+                r.auth().decodedContentLength(), checksum, h.get("content-md5"), customer == null ? null : customer.key());
         Headers out = new Headers();
+        Sse.responseHeaders(result.encryption(), buckets.region(), customer == null ? null : customer.keyMd5(), out);
         out.set("etag", Responses.quote(result.etag()));
         if (result.checksum() != null) {
             out.set(result.checksum().algorithm().headerName(), result.checksum().value());
@@ -86,11 +97,16 @@ final class MultipartApi {
     HttpResponse uploadPartCopy(S3Request r) {
         Headers h = r.headers();
         RequestHeaders.rejectUnsupported(h);
-        CopySource source = CopySources.parse(h);
+        CopySource parsed = CopySources.parse(h);
+        dev.arca.object.SseRequest.Customer sourceKey = Sse.customerKey(h, Sse.COPY_PREFIX, r.http().secure(), allowSseCOverHttp);
+        dev.arca.object.SseRequest.Customer customer = Sse.customerKey(h, "", r.http().secure(), allowSseCOverHttp);
+        CopySource source = new CopySource(parsed.bucket(), parsed.key(), parsed.conditions(), parsed.versionId(),
+                sourceKey == null ? null : sourceKey.key());
         PartResult result = multipart.uploadPartCopy(r.bucket(), r.key(), uploadId(r), partNumber(r),
-                source, CopySources.range(h));
+                source, CopySources.range(h), customer == null ? null : customer.key());
         // PartResult does not say which version was read: the header echoes the version the request named.
         Headers out = new Headers();
+        Sse.responseHeaders(result.encryption(), buckets.region(), customer == null ? null : customer.keyMd5(), out);
         ObjectApi.copySourceVersionHeader(buckets, source.bucket(), source.versionId(), out);
         XmlWriter xml = new XmlWriter().root("CopyPartResult")
                 .element("LastModified", HttpDates.iso(result.lastModifiedMillis()))
@@ -135,6 +151,7 @@ final class MultipartApi {
         }
         WriteResult result = multipart.complete(r.bucket(), r.key(), uploadId(r), parts,
                 RequestHeaders.writePrecondition(r.headers()), fullObjectChecksum);
+        ObjectApi.noteWrite(r, result);
         String host = r.header("host") == null ? "localhost" : r.header("host");
         String scheme = r.http().secure() ? "https" : "http";
         XmlWriter xml = new XmlWriter().root("CompleteMultipartUploadResult")
@@ -149,6 +166,7 @@ final class MultipartApi {
         }
         Headers out = new Headers();
         ObjectApi.versionHeader(buckets, r.bucket(), result.versionId(), out);
+        Sse.responseHeaders(result.encryption(), buckets.region(), null, out);
         return Responses.xml(200, out, xml.end());
     }
 

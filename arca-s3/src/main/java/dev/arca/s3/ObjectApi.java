@@ -26,6 +26,7 @@ import dev.arca.object.ObjectLock;
 import dev.arca.object.ObjectRead;
 import dev.arca.object.ObjectStore;
 import dev.arca.object.ReadOptions;
+import dev.arca.object.SseRequest;
 import dev.arca.object.WriteOptions;
 import dev.arca.object.WriteResult;
 import dev.arca.s3.http.Headers;
@@ -60,8 +61,10 @@ final class ObjectApi {
     private final Buckets buckets;
 
     private final Permissions permissions;
+    private final boolean allowSseCOverHttp;
 
-    ObjectApi(ObjectStore objects, Buckets buckets, Permissions permissions) {
+    ObjectApi(ObjectStore objects, Buckets buckets, Permissions permissions, boolean allowSseCOverHttp) {
+        this.allowSseCOverHttp = allowSseCOverHttp;
         this.objects = objects;
         this.buckets = buckets;
         this.permissions = permissions;
@@ -74,11 +77,21 @@ final class ObjectApi {
         ObjectLock lock = RequestHeaders.objectLock(h);
         ChecksumInput checksum = RequestHeaders.checksum(h, r.auth());
         requireIntegrityForLock(buckets, r, checksum, RequestHeaders.hasObjectLock(h), "Put Object");
+        SseRequest sse = Sse.request(h, r.http().secure(), allowSseCOverHttp);
+        noteSse(r, sse);
         WriteOptions options = new WriteOptions(r.auth().decodedContentLength(), RequestHeaders.attributes(h, true),
-                RequestHeaders.writePrecondition(h), checksum, h.get("content-md5"), lock);
-        WriteResult result = objects.put(r.bucket(), r.key(), r.owner(), r.auth().body(), options);
+                RequestHeaders.writePrecondition(h), checksum, h.get("content-md5"), lock, sse);
+        dev.arca.core.ByteEntropy entropy = new dev.arca.core.ByteEntropy();
+        WriteResult result = objects.put(r.bucket(), r.key(), r.owner(),
+                dev.arca.core.ByteEntropy.sampling(r.auth().body(), entropy), options);
+        noteWrite(r, result);
+        if (entropy.sampled() > 0) {
+            r.note(RequestContext.ENTROPY, String.format(java.util.Locale.ROOT, "%.3f", entropy.bitsPerByte()));
+            r.note(RequestContext.ENTROPY + "Bytes", Long.toString(entropy.sampled()));
+        }
         Headers out = new Headers();
         out.set("etag", Responses.quote(result.etag()));
+        writeSseHeaders(result.encryption(), sse, out);
         checksumHeaders(result.checksum(), out);
         versionHeader(buckets, r.bucket(), result.versionId(), out);
         return Responses.empty(200, out);
@@ -106,6 +119,33 @@ final class ObjectApi {
         }
     }
 
+    /** Notes what a write replaced, for the audit log and detectors. */
+    static void noteWrite(S3Request r, WriteResult result) {
+        r.version(result.versionId());
+        if (result.replacedVersionId() != null) {
+            r.note(RequestContext.OVERWRITE, "true");
+            r.note(RequestContext.PREVIOUS_VERSION_ID, result.replacedVersionId());
+        }
+    }
+
+    /** Notes an explicitly requested encryption mode (SSE-C re-encryption is a ransomware signal). */
+    static void noteSse(S3Request r, SseRequest sse) {
+        switch (sse) {
+            case SseRequest.Customer ignored -> r.note(RequestContext.SSE, "SSE-C");
+            case SseRequest.Kms ignored -> r.note(RequestContext.SSE, "SSE-KMS");
+            case SseRequest.S3 ignored -> r.note(RequestContext.SSE, "SSE-S3");
+            case SseRequest.BucketDefault ignored -> { }
+        }
+    }
+
+    /** The encryption headers of a write's response: how it was sealed, echoing the SSE-C key MD5 and KMS context. */
+    private void writeSseHeaders(dev.arca.meta.Encryption encryption, SseRequest sse, Headers out) {
+        Sse.responseHeaders(encryption, buckets.region(), sse instanceof SseRequest.Customer c ? c.keyMd5() : null, out);
+        if (encryption != null && encryption.kmsContext() != null) {
+            out.set(Sse.KMS_CONTEXT, encryption.kmsContext());
+        }
+    }
+
     HttpResponse get(S3Request r, boolean withBody) {
         String versionId = versionIdParam(r);
         Integer partNumber = null;
@@ -113,11 +153,18 @@ final class ObjectApi {
             partNumber = r.query().intParam("partNumber", 1, Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
         RangeSpec range = RangeSpec.parse(r.header("range")).orElse(null);
-        ReadOptions options = new ReadOptions(range, partNumber, RequestHeaders.conditions(r.headers(), ""), versionId);
+        SseRequest.Customer customer = Sse.customerKey(r.headers(), "", r.http().secure(), allowSseCOverHttp);
+        ReadOptions options = new ReadOptions(range, partNumber, RequestHeaders.conditions(r.headers(), ""), versionId,
+                customer == null ? null : customer.key());
         ObjectRead read = objects.get(r.bucket(), r.key(), options, withBody);
         ObjectRecord record = read.record();
+        if (!withBody) {
+            // HEAD checks the SSE-C key as GET does (GET checks it when it recovers the data key).
+            objects.crypto().checkCustomerKey(record.encryption(), options.customerKey());
+        }
         Headers out = new Headers();
         objectHeaders(record, out);
+        Sse.responseHeaders(record.encryption(), buckets.region(), customer == null ? null : customer.keyMd5(), out);
         versionHeader(buckets, r.bucket(), record.versionId(), out);
         lockHeaders(record, out);
         for (Map.Entry<String, String> o : RESPONSE_OVERRIDES.entrySet()) {
@@ -219,6 +266,8 @@ final class ObjectApi {
         }
         ObjectStore.DeleteResult result = objects.delete(r.bucket(), r.key(), versionId, precondition,
                 permissions.bypassGovernance(r, r.key().value()));
+        r.note(RequestContext.DELETE, "true");
+        r.version(result.versionId());
         Headers out = new Headers();
         if (result.deleteMarker()) {
             out.set("x-amz-delete-marker", "true");
@@ -264,6 +313,7 @@ final class ObjectApi {
         for (Outcome.DeleteOutcome d : denied) {
             outcomes.add(d != null ? d : done.get(next++));
         }
+        r.note(RequestContext.DELETED, Long.toString(outcomes.stream().filter(o -> o.failure() == null).count()));
         return Responses.xml(200, deleteResult(outcomes, quiet));
     }
 
@@ -291,15 +341,22 @@ final class ObjectApi {
     HttpResponse copy(S3Request r) {
         Headers h = r.headers();
         RequestHeaders.rejectUnsupported(h);
-        CopySource source = CopySources.parse(h);
+        CopySource parsed = CopySources.parse(h);
+        SseRequest.Customer sourceKey = Sse.customerKey(h, Sse.COPY_PREFIX, r.http().secure(), allowSseCOverHttp);
+        CopySource source = new CopySource(parsed.bucket(), parsed.key(), parsed.conditions(), parsed.versionId(),
+                sourceKey == null ? null : sourceKey.key());
+        SseRequest sse = Sse.request(h, r.http().secure(), allowSseCOverHttp);
+        noteSse(r, sse);
         boolean replaceMetadata = directive(h, "x-amz-metadata-directive");
         boolean replaceTags = directive(h, "x-amz-tagging-directive");
         ObjectAttributes attributes = RequestHeaders.attributes(h, false);
         CopyOptions options = new CopyOptions(replaceMetadata, attributes, replaceTags,
                 RequestHeaders.tagging(h.get("x-amz-tagging")), RequestHeaders.algorithmHeader(h),
-                RequestHeaders.writePrecondition(h), RequestHeaders.objectLock(h));
+                RequestHeaders.writePrecondition(h), RequestHeaders.objectLock(h), sse);
         WriteResult result = objects.copy(source, r.bucket(), r.key(), r.owner(), options);
+        noteWrite(r, result);
         Headers out = new Headers();
+        writeSseHeaders(result.encryption(), sse, out);
         versionHeader(buckets, r.bucket(), result.versionId(), out);
         copySourceVersionHeader(buckets, source.bucket(), result.sourceVersionId(), out);
         XmlWriter xml = new XmlWriter().root("CopyObjectResult")
@@ -383,6 +440,8 @@ final class ObjectApi {
     HttpResponse putRetention(S3Request r) {
         String versionId = versionIdParam(r);
         Retention retention = VersioningXml.parseRetention(Bodies.xml(r, VersioningXml.MAX_BODY_BYTES, "Retention"));
+        r.note(RequestContext.CHANGE, retention == null ? "retention:none"
+                : "retention:" + retention.mode() + ":" + retention.retainUntilMillis());
         objects.putRetention(r.bucket(), r.key(), versionId, retention, permissions.bypassGovernance(r, r.key().value()));
         return Responses.empty(200);
     }
@@ -395,6 +454,7 @@ final class ObjectApi {
     HttpResponse putLegalHold(S3Request r) {
         String versionId = versionIdParam(r);
         boolean on = VersioningXml.parseLegalHold(Bodies.xml(r, VersioningXml.MAX_BODY_BYTES, "LegalHold"));
+        r.note(RequestContext.CHANGE, "legal-hold:" + (on ? "ON" : "OFF"));
         objects.putLegalHold(r.bucket(), r.key(), versionId, on);
         return Responses.empty(200);
     }

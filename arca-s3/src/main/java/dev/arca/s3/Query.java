@@ -31,6 +31,11 @@ public final class Query {
         return params.keySet();
     }
 
+    /** Every parameter, decoded, in request order. */
+    public Map<String, String> decoded() {
+        return java.util.Collections.unmodifiableMap(params);
+    }
+
     /** An optional integer parameter in [min, max]; absent gives {@code absent}; malformed is InvalidArgument. */
     public int intParam(String name, int absent, int min, int max) {
         String v = params.get(name);

@@ -214,11 +214,6 @@ final class RequestHeaders {
 
     /** Refuses what this server cannot honour rather than silently ignoring it. */
     static void rejectUnsupported(Headers h) {
-        if (h.contains("x-amz-server-side-encryption") || h.contains("x-amz-server-side-encryption-customer-algorithm")
-                || h.contains("x-amz-server-side-encryption-aws-kms-key-id")
-                || h.contains("x-amz-copy-source-server-side-encryption-customer-algorithm")) {
-            throw StoreException.of(FailureKind.NOT_IMPLEMENTED, "Server-side encryption is not implemented yet");
-        }
         String storageClass = h.get(StorageClasses.HEADER);
         if (storageClass != null && !storageClass.trim().equals(StorageClasses.STANDARD)
                 && !storageClass.trim().equals(StorageClasses.REDUCED_REDUNDANCY)) {

@@ -18,7 +18,7 @@ import java.util.Set;
 final class Router {
     /** Subresources that select an operation Arca implements; anything else in SUBRESOURCES is NotImplemented. */
     private static final Set<String> SUPPORTED_BUCKET = Set.of("location", "uploads", "delete", "versioning", "versions",
-            "acl", "object-lock", "lifecycle", "policy", "policyStatus", "publicAccessBlock");
+            "acl", "object-lock", "lifecycle", "policy", "policyStatus", "publicAccessBlock", "encryption");
     private static final Set<String> SUPPORTED_OBJECT = Set.of("uploads", "uploadId", "partNumber", "tagging", "acl",
             "retention", "legal-hold");
 
@@ -104,6 +104,8 @@ final class Router {
                     yield S3Operation.GET_OBJECT_LOCK_CONFIGURATION;
                 } else if (q.has("lifecycle")) {
                     yield S3Operation.GET_BUCKET_LIFECYCLE;
+                } else if (q.has("encryption")) {
+                    yield S3Operation.GET_BUCKET_ENCRYPTION;
                 } else if (q.has("policy")) {
                     yield S3Operation.GET_BUCKET_POLICY;
                 } else if (q.has("policyStatus")) {
@@ -124,6 +126,8 @@ final class Router {
                     yield S3Operation.PUT_OBJECT_LOCK_CONFIGURATION;
                 } else if (q.has("lifecycle")) {
                     yield S3Operation.PUT_BUCKET_LIFECYCLE;
+                } else if (q.has("encryption")) {
+                    yield S3Operation.PUT_BUCKET_ENCRYPTION;
                 } else if (q.has("policy")) {
                     yield S3Operation.PUT_BUCKET_POLICY;
                 } else if (q.has("publicAccessBlock")) {
@@ -137,6 +141,8 @@ final class Router {
             case "DELETE" -> {
                 if (q.has("lifecycle")) {
                     yield S3Operation.DELETE_BUCKET_LIFECYCLE;
+                } else if (q.has("encryption")) {
+                    yield S3Operation.DELETE_BUCKET_ENCRYPTION;
                 } else if (q.has("policy")) {
                     yield S3Operation.DELETE_BUCKET_POLICY;
                 } else if (q.has("publicAccessBlock")) {

@@ -43,6 +43,8 @@ final class S3Access {
             case GET_OBJECT_LOCK_CONFIGURATION -> List.of(bucket("s3:GetBucketObjectLockConfiguration", b));
             case PUT_OBJECT_LOCK_CONFIGURATION -> List.of(bucket("s3:PutBucketObjectLockConfiguration", b));
             case GET_BUCKET_LIFECYCLE -> List.of(bucket("s3:GetLifecycleConfiguration", b));
+            case GET_BUCKET_ENCRYPTION -> List.of(bucket("s3:GetEncryptionConfiguration", b));
+            case PUT_BUCKET_ENCRYPTION, DELETE_BUCKET_ENCRYPTION -> List.of(bucket("s3:PutEncryptionConfiguration", b));
             case PUT_BUCKET_LIFECYCLE, DELETE_BUCKET_LIFECYCLE -> List.of(bucket("s3:PutLifecycleConfiguration", b));
             case GET_BUCKET_POLICY -> List.of(bucket("s3:GetBucketPolicy", b));
             case PUT_BUCKET_POLICY -> List.of(bucket("s3:PutBucketPolicy", b));

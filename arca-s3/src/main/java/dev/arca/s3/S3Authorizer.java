@@ -146,7 +146,7 @@ final class S3Authorizer {
     private ConditionKeys keys(S3Request r, S3Access.Need need) {
         return key -> switch (key.toLowerCase(Locale.ROOT)) {
             case "aws:sourceip" -> List.of(r.http().remoteAddress().getAddress().getHostAddress());
-            case "aws:securetransport" -> List.of("false");
+            case "aws:securetransport" -> List.of(Boolean.toString(r.http().secure()));
             case "aws:currenttime" -> List.of(Instant.ofEpochMilli(clock.millis()).toString());
             case "aws:epochtime" -> List.of(Long.toString(clock.millis() / 1000));
             case "s3:prefix" -> listParam(r, "prefix");

@@ -42,6 +42,7 @@ public final class S3Errors {
             case INVALID_BUCKET_STATE -> new S3Error(409, "InvalidBucketState");
             case INVALID_CLIENT_TOKEN_ID -> new S3Error(403, "InvalidClientTokenId");
             case INVALID_DIGEST -> new S3Error(400, "InvalidDigest");
+            case INVALID_ENCRYPTION_ALGORITHM -> new S3Error(400, "InvalidEncryptionAlgorithmError");
             case INVALID_LOCATION_CONSTRAINT -> new S3Error(400, "InvalidLocationConstraint");
             case INVALID_PART -> new S3Error(400, "InvalidPart");
             case INVALID_PART_NUMBER -> new S3Error(416, "InvalidPartNumber");
@@ -53,6 +54,8 @@ public final class S3Errors {
             case INVALID_TOKEN -> new S3Error(400, "InvalidToken");
             case INVALID_URI -> new S3Error(400, "InvalidURI");
             case KEY_TOO_LONG -> new S3Error(400, "KeyTooLongError");
+            case KMS_DISABLED -> new S3Error(400, "KMS.DisabledException");
+            case KMS_NOT_FOUND -> new S3Error(400, "KMS.NotFoundException");
             case LIMIT_EXCEEDED -> new S3Error(409, "LimitExceeded");
             case MALFORMED_POLICY -> new S3Error(400, "MalformedPolicy");
             case MALFORMED_POLICY_DOCUMENT -> new S3Error(400, "MalformedPolicyDocument");
@@ -64,6 +67,7 @@ public final class S3Errors {
             case MISSING_REQUEST_BODY -> new S3Error(400, "MissingRequestBodyError");
             case MISSING_SECURITY_HEADER -> new S3Error(400, "MissingSecurityHeader");
             case NO_SUCH_BUCKET -> new S3Error(404, "NoSuchBucket");
+            case SERVER_SIDE_ENCRYPTION_CONFIGURATION_NOT_FOUND -> new S3Error(404, "ServerSideEncryptionConfigurationNotFoundError");
             case NO_SUCH_BUCKET_POLICY -> new S3Error(404, "NoSuchBucketPolicy");
             case NO_SUCH_ENTITY -> new S3Error(404, "NoSuchEntity");
             case NO_SUCH_KEY -> new S3Error(404, "NoSuchKey");

@@ -40,6 +40,9 @@ public final class S3Handler implements HttpHandler {
     private final BucketApi bucketApi;
     private final ObjectApi objectApi;
     private final MultipartApi multipartApi;
+    private final RequestObserver observer;
+    private final RequestGuard guard;
+    private final EncryptionApi encryptionApi;
     private final LifecycleApi lifecycleApi;
     private final AdminApi adminApi;
     private final BucketPolicyApi bucketPolicyApi;
@@ -57,6 +60,28 @@ public final class S3Handler implements HttpHandler {
     public S3Handler(ObjectLayer layer, SigV4Authenticator authenticator, List<String> domains, Ids ids,
             InstantSource clock, BooleanSupplier ready, dev.arca.storage.ErasureBlobStore store, String adminOwnerId,
             dev.arca.iam.Iam iam) {
+        this(layer, authenticator, domains, ids, clock, ready, store, adminOwnerId, iam, false);
+    }
+
+    /** @param allowSseCOverHttp whether SSE-C keys are accepted over plain HTTP (AWS refuses them; for tests and trusted networks) */
+    public S3Handler(ObjectLayer layer, SigV4Authenticator authenticator, List<String> domains, Ids ids,
+            InstantSource clock, BooleanSupplier ready, dev.arca.storage.ErasureBlobStore store, String adminOwnerId,
+            dev.arca.iam.Iam iam, boolean allowSseCOverHttp) {
+        this(layer, authenticator, domains, ids, clock, ready, store, adminOwnerId, iam, allowSseCOverHttp,
+                RequestObserver.NONE, RequestGuard.NONE, List.of());
+    }
+
+    /**
+     * @param observer sees every request once answered (audit log, metrics, detectors)
+     * @param guard    admits or refuses each authenticated request before it runs (containment)
+     * @param adminExtensions further admin API resources (restore, quarantine, ...)
+     */
+    public S3Handler(ObjectLayer layer, SigV4Authenticator authenticator, List<String> domains, Ids ids,
+            InstantSource clock, BooleanSupplier ready, dev.arca.storage.ErasureBlobStore store, String adminOwnerId,
+            dev.arca.iam.Iam iam, boolean allowSseCOverHttp, RequestObserver observer, RequestGuard guard,
+            List<AdminExtension> adminExtensions) {
+        this.observer = observer;
+        this.guard = guard;
         this.layer = layer;
         this.authenticator = authenticator;
         this.router = new Router(domains);
@@ -77,28 +102,39 @@ public final class S3Handler implements HttpHandler {
         };
         this.authorizer = new S3Authorizer(identities, layer.buckets(), layer.objects(), iam.listener(), clock);
         this.bucketApi = new BucketApi(layer.buckets(), layer.objects());
-        this.objectApi = new ObjectApi(layer.objects(), layer.buckets(), new Permissions(authorizer));
-        this.multipartApi = new MultipartApi(layer.multipart(), layer.buckets());
+        this.objectApi = new ObjectApi(layer.objects(), layer.buckets(), new Permissions(authorizer), allowSseCOverHttp);
+        this.multipartApi = new MultipartApi(layer.multipart(), layer.buckets(), allowSseCOverHttp);
         this.lifecycleApi = new LifecycleApi(layer.buckets());
+        this.encryptionApi = new EncryptionApi(layer.buckets(), layer.objects().crypto());
         this.bucketPolicyApi = new BucketPolicyApi(layer.buckets(), authorizer, iam::missingPrincipal);
         this.iamApi = new IamApi(iam, new dev.arca.iam.IamService(iam));
-        this.adminApi = new AdminApi(store, layer, ids, iam);
+        this.adminApi = new AdminApi(store, layer, ids, iam, adminExtensions);
         this.adminOwnerId = adminOwnerId;
     }
 
     @Override
     public HttpResponse handle(HttpExchange exchange) {
         String requestId = ids.requestId();
+        RequestContext context = new RequestContext(requestId, System.nanoTime(), clock.millis(),
+                exchange.remoteAddress().getAddress().getHostAddress(), exchange.secure());
         HttpResponse response;
+        String errorCode = null;
         try {
-            response = health(exchange).orElseGet(() -> serve(exchange, requestId));
+            Optional<HttpResponse> probe = health(exchange);
+            if (probe.isPresent()) {
+                context.target("health", null, null);
+            }
+            response = probe.orElseGet(() -> serve(exchange, requestId, context));
         } catch (StoreException e) {
+            errorCode = S3Errors.of(e.failure()).code();
             response = error(e.failure(), exchange, requestId);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "request " + requestId + " " + exchange.method() + " " + exchange.rawPath() + " failed", e);
-            response = error(Failure.of(FailureKind.INTERNAL_ERROR,
-                    "We encountered an internal error. Please try again."), exchange, requestId);
+            Failure internal = Failure.of(FailureKind.INTERNAL_ERROR, "We encountered an internal error. Please try again.");
+            errorCode = S3Errors.of(internal).code();
+            response = error(internal, exchange, requestId);
         }
+        observe(context, response, errorCode, exchange);
         Headers h = response.headers();
         h.set("x-amz-request-id", requestId);
         h.set("x-amz-id-2", hostId);
@@ -124,43 +160,81 @@ public final class S3Handler implements HttpHandler {
                 exchange.method().equals("HEAD") ? new HttpResponse.Empty() : new HttpResponse.Bytes(body)));
     }
 
-    private HttpResponse serve(HttpExchange exchange, String requestId) {
+    /** Hands the request's event to the observer; an observer failure never changes the response. */
+    private void observe(RequestContext context, HttpResponse response, String errorCode, HttpExchange exchange) {
+        try {
+            long in = Math.max(0, exchange.contentLength());
+            long out = switch (response.body()) {
+                case HttpResponse.Bytes b -> b.data().length;
+                case HttpResponse.Streamed s -> s.length();
+                default -> 0;
+            };
+            observer.observe(context.event(response.status(), errorCode, in, out, System.nanoTime()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "request observer failed for " + context.requestId(), e);
+        }
+    }
+
+    private HttpResponse serve(HttpExchange exchange, String requestId, RequestContext context) {
         AuthenticatedRequest auth = authenticator.authenticate(exchange);
         Optional<Credential> credential = auth.credential();
         dev.arca.iam.Principal principal = credential.map(Credential::principal).orElse(dev.arca.iam.Principal.ANONYMOUS);
+        context.caller(principal, credential.map(Credential::accessKeyId).orElse(null));
         if (!auth.service().equals("s3")) {
-            return queryApi(exchange, auth, principal, requestId);
+            context.target(auth.service(), null, null);
+            guard.admit(context);
+            return queryApi(exchange, auth, principal, requestId, context);
         }
         if (AdminApi.isAdminPath(exchange.rawPath()) && !router.isVirtualHosted(exchange)) {
+            context.target("admin:" + exchange.rawPath().substring(AdminApi.PREFIX.length()), null, null);
             if (credential.isEmpty() || !credential.get().ownerId().equals(adminOwnerId)
                     || principal.kind() != dev.arca.iam.Principal.Kind.ACCOUNT_ROOT) {
                 throw StoreException.of(FailureKind.ACCESS_DENIED, "Access Denied");
             }
+            guard.admit(context);
             return adminApi.handle(exchange);
         }
         Owner owner = credential.map(c -> new Owner(c.ownerId(), c.displayName())).orElse(ANONYMOUS_OWNER);
         Router.Route route = router.route(exchange);
+        context.target(route.operation().awsName(), route.bucket() == null ? null : route.bucket().value(),
+                route.key() == null ? null : route.key().value());
+        guard.admit(context);
         S3Request request = new S3Request(exchange, auth, requestId, owner, route.operation(), route.bucket(), route.key(),
-                route.query());
+                route.query(), context);
         authorizer.authorize(request);
         return execute(request);
     }
+
+    /** The Action parameter of a query-API form body, or "unknown". */
+    private static String formAction(byte[] body) {
+        for (String pair : new String(body, java.nio.charset.StandardCharsets.UTF_8).split("&")) {
+            if (pair.startsWith("Action=")) {
+                String action = java.net.URLDecoder.decode(pair.substring("Action=".length()), java.nio.charset.StandardCharsets.UTF_8);
+                return action.length() <= MAX_ACTION_CHARS && action.chars().allMatch(Character::isLetterOrDigit) ? action : "invalid";
+            }
+        }
+        return "unknown";
+    }
+
+    /** Longest IAM/STS action name recorded for a request (the longest real one is under 40). */
+    private static final int MAX_ACTION_CHARS = 64;
 
     /** Objects written by anonymous callers a bucket policy lets in are shown with this owner. */
     static final Owner ANONYMOUS_OWNER = new Owner("anonymous", "anonymous");
 
     /** IAM and STS (AWS query protocol): POST / with a form body, signed for service iam or sts. */
     private HttpResponse queryApi(HttpExchange exchange, AuthenticatedRequest auth, dev.arca.iam.Principal principal,
-            String requestId) {
+            String requestId, RequestContext context) {
         if (!exchange.method().equals("POST") || !exchange.rawPath().equals("/")) {
             throw StoreException.of(FailureKind.METHOD_NOT_ALLOWED, "The " + auth.service()
                     + " API takes POST / with a form body.");
         }
         byte[] body = Bodies.readBounded(auth.body(), dev.arca.s3.auth.SigV4Authenticator.MAX_QUERY_API_BODY_BYTES);
+        context.target(auth.service() + ":" + formAction(body), null, null);
         String sourceIp = exchange.remoteAddress().getAddress().getHostAddress();
         dev.arca.iam.policy.ConditionKeys keys = key -> switch (key.toLowerCase(java.util.Locale.ROOT)) {
             case "aws:sourceip" -> List.of(sourceIp);
-            case "aws:securetransport" -> List.of("false");
+            case "aws:securetransport" -> List.of(Boolean.toString(exchange.secure()));
             case "aws:currenttime" -> List.of(java.time.Instant.ofEpochMilli(clock.millis()).toString());
             default -> List.of();
         };
@@ -183,6 +257,9 @@ public final class S3Handler implements HttpHandler {
             case PUT_BUCKET_VERSIONING -> bucketApi.putVersioning(r);
             case GET_OBJECT_LOCK_CONFIGURATION -> bucketApi.getObjectLock(r);
             case PUT_OBJECT_LOCK_CONFIGURATION -> bucketApi.putObjectLock(r);
+            case GET_BUCKET_ENCRYPTION -> encryptionApi.get(r);
+            case PUT_BUCKET_ENCRYPTION -> encryptionApi.put(r);
+            case DELETE_BUCKET_ENCRYPTION -> encryptionApi.delete(r);
             case GET_BUCKET_LIFECYCLE -> lifecycleApi.get(r);
             case PUT_BUCKET_LIFECYCLE -> lifecycleApi.put(r);
             case DELETE_BUCKET_LIFECYCLE -> lifecycleApi.delete(r);

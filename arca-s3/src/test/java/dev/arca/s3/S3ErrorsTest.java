@@ -13,7 +13,8 @@ class S3ErrorsTest {
         Set<String> codes = new HashSet<>();
         for (FailureKind kind : FailureKind.values()) {
             S3Errors.S3Error e = S3Errors.of(kind);
-            assertThat(e.code()).as(kind.name()).matches("[A-Z][A-Za-z0-9]+");
+            // AWS passes KMS errors through with their service prefix, e.g. "KMS.DisabledException".
+            assertThat(e.code()).as(kind.name()).matches("(KMS\\.)?[A-Z][A-Za-z0-9]+");
             assertThat(e.status()).as(kind.name()).isBetween(300, 599);
             codes.add(e.code());
         }
@@ -28,5 +29,7 @@ class S3ErrorsTest {
         assertThat(S3Errors.of(FailureKind.NOT_MODIFIED).status()).isEqualTo(304);
         assertThat(S3Errors.of(FailureKind.EXPIRED_PRESIGNED_REQUEST)).isEqualTo(new S3Errors.S3Error(403, "AccessDenied"));
         assertThat(S3Errors.of(FailureKind.SLOW_DOWN)).isEqualTo(new S3Errors.S3Error(503, "SlowDown"));
+        assertThat(S3Errors.of(FailureKind.KMS_DISABLED)).isEqualTo(new S3Errors.S3Error(400, "KMS.DisabledException"));
+        assertThat(S3Errors.of(FailureKind.KMS_NOT_FOUND)).isEqualTo(new S3Errors.S3Error(400, "KMS.NotFoundException"));
     }
 }

@@ -5,7 +5,15 @@ import dev.arca.core.Ids;
 import dev.arca.meta.KvMetadataStore;
 import dev.arca.meta.kv.RocksKv;
 import dev.arca.iam.Iam;
+import dev.arca.crypto.BuiltinKeyService;
+import dev.arca.crypto.ObjectCipher;
 import dev.arca.iam.MasterKey;
+import dev.arca.meta.kv.SealedKv;
+import dev.arca.s3.AdminExtension;
+import dev.arca.s3.RequestGuard;
+import dev.arca.s3.RequestObserver;
+import java.util.ArrayList;
+import java.util.List;
 import dev.arca.object.ObjectLayer;
 import dev.arca.object.SteadyClock;
 import dev.arca.s3.S3Handler;
@@ -14,6 +22,7 @@ import dev.arca.s3.auth.CredentialProvider;
 import dev.arca.s3.auth.SigV4Authenticator;
 import dev.arca.server.http.HttpServerOptions;
 import dev.arca.server.http.NettyHttpServer;
+import dev.arca.server.http.ServerTls;
 import dev.arca.erasure.ErasureCoder;
 import dev.arca.erasure.ErasureCoders;
 import dev.arca.core.Limits;
@@ -50,9 +59,15 @@ public final class ArcaServer implements AutoCloseable {
     private final ObjectLayer.RecoveryReport recovery;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Request-path services (audit log, metrics, detectors...), closed after the listener, in reverse order. */
+    private final List<AutoCloseable> services;
+    private final String auditPublicKey;
 
     private ArcaServer(ServerConfig config, RootCredentials credentials, ErasureBlobStore blobs, KvMetadataStore meta,
-            ObjectLayer layer, ObjectLayer.RecoveryReport recovery, NettyHttpServer http, Iam iam) {
+            ObjectLayer layer, ObjectLayer.RecoveryReport recovery, NettyHttpServer http, Iam iam,
+            List<AutoCloseable> services, String auditPublicKey) {
+        this.services = List.copyOf(services);
+        this.auditPublicKey = auditPublicKey;
         this.config = config;
         this.iam = iam;
         this.credentials = credentials;
@@ -109,25 +124,44 @@ public final class ArcaServer implements AutoCloseable {
         KvMetadataStore meta = null;
         ObjectLayer layer = null;
         Iam iam = null;
+        List<AutoCloseable> services = new ArrayList<>();
         try {
             iam = openIam(data, credentials, objectClock, entropy);
-            meta = new KvMetadataStore(RocksKv.open(data.resolve("meta"), RocksKv.Options.defaults()), config.syncMetadata());
-            layer = new ObjectLayer(meta, blobs, objectClock, ids, config.region());
+            BuiltinKeyService keys = openKeys(data, env, entropy);
+            // Compile the AES-GCM intrinsics before the first request (DESIGN.md §8: ~50x slower cold).
+            ObjectCipher.warmUp();
+            meta = new KvMetadataStore(SealedKv.open(RocksKv.open(data.resolve("meta"), RocksKv.Options.defaults()),
+                    keys.metadataCipher()), config.syncMetadata());
+            layer = new ObjectLayer(meta, blobs, objectClock, ids, config.region(), keys, entropy, config.encryption());
             ObjectLayer.RecoveryReport recovery = layer.recover();
             layer.startLifecycle(config.lifecycleInterval());
             blobs.startBackground(new Scrubber.Settings(config.scrubRate(), config.scrubInterval(), config.driveCheckInterval()));
             SigV4Authenticator authenticator = new SigV4Authenticator(credentialProvider(iam), clock, config.region());
             AtomicBoolean readyFlag = new AtomicBoolean();
+            // What watches, contains and extends request handling: each service adds itself here.
+            List<RequestObserver> observers = new ArrayList<>();
+            List<RequestGuard> guards = new ArrayList<>();
+            List<AdminExtension> extensions = new ArrayList<>();
+            Audit audit = null;
+            if (config.audit()) {
+                audit = Audit.open(config, data, entropy, clock);
+                services.add(audit);
+                observers.add(audit);
+                guards.add(audit);
+            }
             S3Handler handler = new S3Handler(layer, authenticator, config.domains(), ids, clock, readyFlag::get, blobs,
-                    ROOT_OWNER_ID, iam);
+                    ROOT_OWNER_ID, iam, config.sseCOverHttp(), allObservers(observers), allGuards(guards), extensions);
             HttpServerOptions options = new HttpServerOptions(config.host(), config.port(), config.ioThreads(),
                     config.maxRequests(), config.idleTimeout(), config.bodyTimeout(), config.shutdownGrace());
-            NettyHttpServer http = NettyHttpServer.start(options, handler, handler::overloaded);
-            ArcaServer server = new ArcaServer(config, credentials, blobs, meta, layer, recovery, http, iam);
+            NettyHttpServer http = NettyHttpServer.start(options, config.http(), TlsSetup.serverTls(config, data), handler,
+                    handler::overloaded);
+            ArcaServer server = new ArcaServer(config, credentials, blobs, meta, layer, recovery, http, iam, services,
+                    audit == null ? null : audit.publicKey());
             readyFlag.set(true);
             server.ready.set(true);
             return server;
         } catch (RuntimeException e) {
+            closeAll(services);
             if (layer != null) {
                 layer.close();
             }
@@ -139,6 +173,49 @@ public final class ArcaServer implements AutoCloseable {
             }
             blobs.close();
             throw e;
+        }
+    }
+
+    /** One observer that hands each event to all of {@code observers} in order. */
+    private static RequestObserver allObservers(List<RequestObserver> observers) {
+        List<RequestObserver> copy = List.copyOf(observers);
+        return event -> copy.forEach(o -> o.observe(event));
+    }
+
+    /** One guard that admits a request only if every one of {@code guards} does. */
+    private static RequestGuard allGuards(List<RequestGuard> guards) {
+        List<RequestGuard> copy = List.copyOf(guards);
+        return context -> copy.forEach(g -> g.admit(context));
+    }
+
+    /** Closes services newest first; a failure is logged and the rest still close. */
+    private static void closeAll(List<AutoCloseable> services) {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            try {
+                services.get(i).close();
+            } catch (Exception e) {
+                System.getLogger(ArcaServer.class.getName()).log(System.Logger.Level.ERROR,
+                        "closing " + services.get(i).getClass().getSimpleName() + " failed", e);
+            }
+        }
+    }
+
+    /** The audit log's checkpoint public key (base64), or empty when auditing is off. */
+    public java.util.Optional<String> auditPublicKey() {
+        return java.util.Optional.ofNullable(auditPublicKey);
+    }
+
+    /**
+     * Opens the key service: the master key from {@code ARCA_MASTER_KEY} or {@code <data>/arca-master.key}
+     * (created on first start) and the keyring it seals. Without the master key no object can be read.
+     */
+    private static BuiltinKeyService openKeys(Path data, Map<String, String> env, Entropy entropy) {
+        try {
+            BuiltinKeyService keys = BuiltinKeyService.open(data, env.get(BuiltinKeyService.MASTER_KEY_ENV), entropy,
+                    InstantSource.system());
+            return keys;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the key service in " + data + ": " + e.getMessage(), e);
         }
     }
 
@@ -195,8 +272,29 @@ public final class ArcaServer implements AutoCloseable {
         return http.address();
     }
 
+    /** The S3 endpoint: plain HTTP, or HTTPS when plain HTTP is off. */
     public String endpoint() {
-        return config.endpoint(address().getPort());
+        return http.plainAddress().isPresent() ? config.endpoint(address().getPort()) : config.tlsEndpoint(address().getPort());
+    }
+
+    /** The TLS listener's address, when {@code tls-port} is not off. */
+    public Optional<InetSocketAddress> tlsAddress() {
+        return http.tlsAddress();
+    }
+
+    /** The HTTPS endpoint, when {@code tls-port} is not off. */
+    public Optional<String> tlsEndpoint() {
+        return http.tlsAddress().map(a -> config.tlsEndpoint(a.getPort()));
+    }
+
+    /** The TLS settings in use (provider, certificate chain), when {@code tls-port} is not off. */
+    public Optional<ServerTls> tls() {
+        return http.tls();
+    }
+
+    /** The certificate file the TLS listener serves: {@code tls-cert}, or the self-signed one under {@code <data>/tls/}. */
+    public Path tlsCertificateFile() {
+        return TlsSetup.certificateFile(config);
     }
 
     public RootCredentials credentials() {
@@ -207,6 +305,11 @@ public final class ArcaServer implements AutoCloseable {
         return recovery;
     }
 
+
+    /** The key service sealing every object's data key (master key source, whether it was just created). */
+    public BuiltinKeyService keys() {
+        return (BuiltinKeyService) layer.objects().crypto().keys().orElseThrow();
+    }
     /** The object layer (for consistency checks in tests and admin tools). */
     public ObjectLayer objectLayer() {
         return layer;
@@ -223,6 +326,7 @@ public final class ArcaServer implements AutoCloseable {
         }
         ready.set(false);
         http.close();
+        closeAll(services);
         layer.close();
         meta.close();
         iam.close();

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -52,6 +53,20 @@ public final class ConfigLoader {
         d.put("scrub-interval", "24h");
         d.put("drive-check-interval", "10s");
         d.put("lifecycle-interval", "1h");
+        d.put("http", "on");
+        d.put("tls-port", "9443");
+        d.put("tls-cert", "");
+        d.put("tls-key", "");
+        d.put("tls-provider", "auto");
+        d.put("encryption", "on");
+        d.put("sse-c-over-http", "off");
+        d.put("audit", "on");
+        d.put("audit-export-file", "");
+        d.put("audit-webhook", "");
+        d.put("metrics", "on");
+        d.put("log-format", "text");
+        d.put("detect", "on");
+        d.put("detect-rules", "");
         return d;
     }
 
@@ -190,6 +205,27 @@ public final class ConfigLoader {
         if (!List.of("auto", "isa-l", "java-vector", "java-scalar").contains(coder)) {
             throw bad("erasure-coder", v.get("erasure-coder"), src, "auto, isa-l, java-vector or java-scalar");
         }
+        boolean http = onOff("http", v.get("http"), src);
+        int tlsPort = v.get("tls-port").equalsIgnoreCase("off") ? ServerConfig.TLS_OFF
+                : intValue("tls-port", v.get("tls-port"), src, 0, 65535);
+        if (!http && tlsPort == ServerConfig.TLS_OFF) {
+            throw new ConfigException("http is off (from " + src.get("http") + ") and tls-port is off (from " + src.get("tls-port")
+                    + "): nothing would listen");
+        }
+        if (http && tlsPort != ServerConfig.TLS_OFF && tlsPort != 0 && tlsPort == port) {
+            throw bad("tls-port", v.get("tls-port"), src, "a port other than the plain-HTTP one in address (" + port + ")");
+        }
+        Optional<Path> tlsCert = v.get("tls-cert").isBlank() ? Optional.empty() : Optional.of(Path.of(v.get("tls-cert")));
+        Optional<Path> tlsKey = v.get("tls-key").isBlank() ? Optional.empty() : Optional.of(Path.of(v.get("tls-key")));
+        if (tlsCert.isPresent() != tlsKey.isPresent()) {
+            String given = tlsCert.isPresent() ? "tls-cert" : "tls-key";
+            throw new ConfigException(given + " is set (from " + src.get(given) + ") but " + (tlsCert.isPresent() ? "tls-key" : "tls-cert")
+                    + " is not: give the PEM certificate chain and its private key together, or neither for a self-signed certificate");
+        }
+        String tlsProvider = v.get("tls-provider").toLowerCase(Locale.ROOT);
+        if (!List.of("auto", "openssl", "jdk").contains(tlsProvider)) {
+            throw bad("tls-provider", v.get("tls-provider"), src, "auto, openssl or jdk");
+        }
         return new ServerConfig(
                 data,
                 host,
@@ -210,7 +246,48 @@ public final class ConfigLoader {
                 bytes("scrub-rate", v.get("scrub-rate"), src),
                 duration("scrub-interval", v.get("scrub-interval"), src),
                 duration("drive-check-interval", v.get("drive-check-interval"), src),
-                duration("lifecycle-interval", v.get("lifecycle-interval"), src));
+                duration("lifecycle-interval", v.get("lifecycle-interval"), src),
+                http,
+                tlsPort,
+                tlsCert,
+                tlsKey,
+                tlsProvider,
+                onOff("encryption", v.get("encryption"), src),
+                onOff("sse-c-over-http", v.get("sse-c-over-http"), src),
+                onOff("audit", v.get("audit"), src),
+                optionalPath(v.get("audit-export-file")),
+                webhook(v.get("audit-webhook"), src),
+                onOff("metrics", v.get("metrics"), src),
+                oneOf("log-format", v.get("log-format"), src, List.of("text", "json")),
+                onOff("detect", v.get("detect"), src),
+                optionalPath(v.get("detect-rules")));
+    }
+
+    private static Optional<Path> optionalPath(String value) {
+        return value.isBlank() ? Optional.empty() : Optional.of(Path.of(value.trim()));
+    }
+
+    private static Optional<java.net.URI> webhook(String value, Map<String, String> src) {
+        if (value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            java.net.URI uri = new java.net.URI(value.trim());
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw bad("audit-webhook", value, src, "an http:// or https:// URL");
+            }
+            return Optional.of(uri);
+        } catch (java.net.URISyntaxException e) {
+            throw bad("audit-webhook", value, src, "an http:// or https:// URL");
+        }
+    }
+
+    private static String oneOf(String key, String value, Map<String, String> src, List<String> allowed) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (!allowed.contains(v)) {
+            throw bad(key, value, src, String.join(" or ", allowed));
+        }
+        return v;
     }
 
     /** Byte counts like 0, 1048576, 512KiB, 32MiB, 1GiB. */
@@ -277,6 +354,14 @@ public final class ConfigLoader {
             case "true" -> true;
             case "false" -> false;
             default -> throw bad(key, value, src, "true or false");
+        };
+    }
+
+    private static boolean onOff(String key, String value, Map<String, String> src) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> throw bad(key, value, src, "on or off");
         };
     }
 

@@ -81,7 +81,21 @@ public final class Main {
                 + (server.credentials().generated() ? "   (generated now and kept in " + config.dataDir().resolve(RootCredentials.FILE) + ")" : ""));
         out.println("IAM master key: " + config.dataDir().resolve(dev.arca.iam.MasterKey.FILE_NAME)
                 + " (seals access-key secrets and STS tokens: back it up with the data directory; without it no key works)");
+        out.println("Master key: " + server.keys().masterKeySource() + (server.keys().createdMasterKey()
+                ? "   (NEW: back it up now, apart from the data directory; without it no object stored here can be read)"
+                : "") + "; objects are encrypted at rest (" + (config.encryption() ? "SSE-S3 by default" : "default encryption OFF") + ")");
+        server.auditPublicKey().ifPresent(key -> out.println("Audit log: " + config.dataDir().resolve("audit")
+                + " (verify with ./arca audit verify --public-key " + key + ")"));
         out.println("Region: " + config.region() + "; virtual-hosted buckets under: " + String.join(", ", config.domains()));
+        server.tls().ifPresent(tls -> {
+            var leaf = tls.certificateChain().getFirst();
+            out.println("HTTPS endpoint: " + server.tlsEndpoint().orElseThrow() + " (" + String.join("/", tls.protocols()) + " via "
+                    + tls.providerDescription() + (config.http() ? "" : "; plain HTTP off") + ")");
+            out.println("TLS certificate: " + server.tlsCertificateFile()
+                    + (config.tlsCert().isEmpty() ? " (self-signed; clients must trust this file)" : "")
+                    + " SHA-256 " + dev.arca.server.tls.TlsIdentity.sha256Fingerprint(leaf) + ", valid until "
+                    + leaf.getNotAfter().toInstant());
+        });
         out.println("Arca ready: S3 endpoint " + server.endpoint());
         out.flush();
         try {

@@ -18,7 +18,7 @@ class CoderSelfTestTest {
             "selftestsecret1");
 
     private static ServerConfig config(Path dir) {
-        return ConfigLoader.load(List.of("--data", dir.toString(), "--address", "127.0.0.1:0", "--scrub-rate", "0"), Map.of());
+        return ConfigLoader.load(List.of("--data", dir.toString(), "--address", "127.0.0.1:0", "--tls-port", "off", "--scrub-rate", "0"), Map.of());
     }
 
     @Test

@@ -1,12 +1,15 @@
 package dev.arca.client.bench;
 
 import dev.arca.client.http.HttpEndpoint;
+import dev.arca.client.http.TlsTrust;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A validated benchmark configuration.
@@ -28,6 +31,7 @@ import java.util.regex.Pattern;
  * @param seed seed of the payload bytes
  * @param verifyBodies whether GET bodies are compared byte for byte with what was written
  * @param checkEtags whether ETags are compared with the payload MD5
+ * @param tls TLS sockets for an https endpoint trusting {@code --trust-cert}, or null: the JDK's default trust
  */
 record BenchConfig(
         HttpEndpoint endpoint,
@@ -45,7 +49,8 @@ record BenchConfig(
         boolean keep,
         long seed,
         boolean verifyBodies,
-        boolean checkEtags) {
+        boolean checkEtags,
+        SSLSocketFactory tls) {
 
     static final String DEFAULT_ENDPOINT = "http://127.0.0.1:9000";
     static final int MAX_CONCURRENCY = 1024;
@@ -58,7 +63,10 @@ record BenchConfig(
 
     static final String USAGE = """
             usage: arca-bench [options]
-              --endpoint URL       S3 endpoint, http only (env ARCA_ENDPOINT; default %s)
+              --endpoint URL       S3 endpoint, http:// or https:// (env ARCA_ENDPOINT; default %s)
+              --trust-cert PEM     for https: trust exactly the certificate(s) in this PEM file, e.g.
+                                   the server's self-signed <data>/tls/cert.pem (alias
+                                   --insecure-trust-cert; default: the JDK's trusted CAs)
               --access-key KEY     SigV4 access key (env ARCA_ACCESS_KEY; none: unsigned requests)
               --secret-key KEY     SigV4 secret key (env ARCA_SECRET_KEY)
               --region NAME        SigV4 region (default us-east-1)
@@ -99,6 +107,7 @@ record BenchConfig(
         boolean keep = false;
         boolean verify = false;
         boolean checkEtags = true;
+        String trustCert = null;
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -141,6 +150,7 @@ record BenchConfig(
                 case "large-size" -> largeSize = value;
                 case "small-size" -> smallSize = value;
                 case "seed" -> seed = value;
+                case "trust-cert", "insecure-trust-cert" -> trustCert = value;
                 default -> throw new UsageException("unknown option: --" + name);
             }
         }
@@ -160,6 +170,17 @@ record BenchConfig(
         } catch (IllegalArgumentException e) {
             throw new UsageException("--endpoint: " + e.getMessage());
         }
+        SSLSocketFactory tls = null;
+        if (trustCert != null) {
+            if (!parsedEndpoint.tls()) {
+                throw new UsageException("--trust-cert applies to https:// endpoints only: " + endpoint);
+            }
+            try {
+                tls = TlsTrust.trusting(Path.of(trustCert));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--trust-cert: " + e.getMessage());
+            }
+        }
         return new BenchConfig(parsedEndpoint, accessKey, secretKey, region, bucket,
                 (int) parseBounded("--concurrency", concurrency, 1, MAX_CONCURRENCY),
                 parseDuration("--duration", duration, Duration.ofMillis(1)),
@@ -171,7 +192,8 @@ record BenchConfig(
                 keep,
                 parseSeed(seed),
                 verify,
-                checkEtags);
+                checkEtags,
+                tls);
     }
 
     /** The object size of a scenario. */

@@ -29,7 +29,7 @@ final class S3Client implements AutoCloseable {
     private String date;
 
     S3Client(BenchConfig config) {
-        this.connection = new HttpConnection(config.endpoint(), new HttpTimeouts(CONNECT_TIMEOUT, config.timeout()));
+        this.connection = new HttpConnection(config.endpoint(), new HttpTimeouts(CONNECT_TIMEOUT, config.timeout()), config.tls());
         this.signer = config.signed()
                 ? new SigV4Signer(config.accessKey(), config.secretKey(), config.region(), SigV4Signer.S3_SERVICE)
                 : null;

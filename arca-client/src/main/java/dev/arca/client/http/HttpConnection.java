@@ -8,6 +8,9 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One persistent HTTP/1.1 connection, used by one thread at a time. The socket opens on the
@@ -43,6 +46,8 @@ public final class HttpConnection implements AutoCloseable {
 
     private final HttpEndpoint endpoint;
     private final HttpTimeouts timeouts;
+    /** Wraps each socket in TLS for https endpoints; null for http ones. */
+    private final SSLSocketFactory tls;
     private final String hostHeader;
     private final byte[] head = new byte[HEAD_BUFFER_SIZE];
     private final HttpInput input = new HttpInput();
@@ -51,10 +56,22 @@ public final class HttpConnection implements AutoCloseable {
     private OutputStream output;
     private int connects;
 
-    /** Creates an unconnected connection; the socket opens on the first exchange. */
+    /**
+     * Creates an unconnected connection; the socket opens on the first exchange. An https
+     * endpoint trusts what the JDK trusts (its default {@code SSLContext}).
+     */
     public HttpConnection(HttpEndpoint endpoint, HttpTimeouts timeouts) {
+        this(endpoint, timeouts, null);
+    }
+
+    /**
+     * Like {@link #HttpConnection(HttpEndpoint, HttpTimeouts)}, with {@code tls} making the TLS
+     * sockets of an https endpoint (see {@link TlsTrust}); null means the JDK's default.
+     */
+    public HttpConnection(HttpEndpoint endpoint, HttpTimeouts timeouts, SSLSocketFactory tls) {
         this.endpoint = endpoint;
         this.timeouts = timeouts;
+        this.tls = !endpoint.tls() ? null : tls != null ? tls : (SSLSocketFactory) SSLSocketFactory.getDefault();
         this.hostHeader = endpoint.hostHeader();
     }
 
@@ -124,6 +141,9 @@ public final class HttpConnection implements AutoCloseable {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), timeouts.connectMillis());
             s.setSoTimeout(timeouts.readMillis());
+            if (tls != null) {
+                s = handshake(s);
+            }
             input.attach(s.getInputStream());
             output = s.getOutputStream();
         } catch (IOException e) {
@@ -136,6 +156,21 @@ public final class HttpConnection implements AutoCloseable {
             // abort() raced with this connect and may have missed the new socket.
             dropSocket();
             throw new IOException("connection closed");
+        }
+    }
+
+    /** Runs the TLS handshake over a connected socket, checking the certificate names the endpoint's host. */
+    private Socket handshake(Socket plain) throws IOException {
+        SSLSocket ssl = (SSLSocket) tls.createSocket(plain, endpoint.host(), endpoint.port(), true);
+        try {
+            SSLParameters params = ssl.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            ssl.setSSLParameters(params);
+            ssl.startHandshake();
+            return ssl;
+        } catch (IOException | RuntimeException e) {
+            ssl.close();
+            throw e;
         }
     }
 

@@ -64,7 +64,8 @@ class BenchConfigTest {
         "--warmup 1.5s", "--timeout 0s",
         "--large-size 2GiB", "--small-size 0", "--small-size 12XB", "--small-size -4KiB",
         "--scenarios large,medium", "--scenarios ", "--bucket Upper_Case", "--bucket ab",
-        "--endpoint https://s3.example.com", "--endpoint http://host/prefix", "--endpoint nonsense",
+        "--endpoint ftp://s3.example.com", "--endpoint http://host/prefix", "--endpoint nonsense",
+        "--trust-cert /no/such/file.pem", "--endpoint https://h --trust-cert /no/such/file.pem",
         "--access-key only", "--keep=yes", "--colour blue", "positional", "--duration", "--seed x",
         "--region ",
     })
@@ -73,6 +74,32 @@ class BenchConfigTest {
         assertThatThrownBy(() -> BenchConfig.parse(args, Map.of()))
                 .isInstanceOf(UsageException.class)
                 .hasMessageNotContaining("null");
+    }
+
+    @Test
+    void httpsEndpointsTrustTheJdkCasOrTheGivenCertificate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        BenchConfig jdk = BenchConfig.parse(new String[] {"--endpoint", "https://127.0.0.1:9443"}, Map.of());
+        assertThat(jdk.endpoint()).isEqualTo(new HttpEndpoint("127.0.0.1", 9443, true));
+        assertThat(jdk.tls()).isNull();
+        assertThat(BenchConfig.parse(new String[0], Map.of()).tls()).isNull();
+        // A certificate the JDK itself ships (keytool writes PEM with -rfc): any X.509 certificate will do here.
+        java.nio.file.Path pem = dir.resolve("cert.pem");
+        Process keytool = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-keystore", dir.resolve("ks.p12").toString(), "-storepass", "changeit", "-alias", "a",
+                "-keyalg", "EC", "-dname", "CN=localhost", "-ext", "san=ip:127.0.0.1").redirectErrorStream(true).start();
+        assertThat(keytool.waitFor()).isZero();
+        Process export = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-exportcert", "-rfc", "-keystore", dir.resolve("ks.p12").toString(), "-storepass", "changeit", "-alias", "a",
+                "-file", pem.toString()).redirectErrorStream(true).start();
+        assertThat(export.waitFor()).isZero();
+        BenchConfig trusting = BenchConfig.parse(new String[] {"--endpoint", "https://127.0.0.1:9443", "--trust-cert", pem.toString()},
+                Map.of());
+        assertThat(trusting.tls()).isNotNull();
+        assertThat(BenchConfig.parse(new String[] {"--endpoint", "https://127.0.0.1:9443", "--insecure-trust-cert", pem.toString()},
+                Map.of()).tls()).isNotNull();
+        assertThatThrownBy(() -> BenchConfig.parse(new String[] {"--trust-cert", pem.toString()}, Map.of()))
+                .isInstanceOf(UsageException.class).hasMessageContaining("https:// endpoints only");
     }
 
     @Test

@@ -315,7 +315,11 @@ class HttpConnectionTest {
         assertThat(HttpEndpoint.parse("http://example.com/").hostHeader()).isEqualTo("example.com");
         assertThat(HttpEndpoint.parse("http://[::1]:9000").hostHeader()).isEqualTo("[::1]:9000");
         assertThat(HttpEndpoint.parse("http://[::1]:9000").host()).isEqualTo("::1");
-        assertThatThrownBy(() -> HttpEndpoint.parse("https://example.com"))
+        assertThat(HttpEndpoint.parse("https://example.com")).isEqualTo(new HttpEndpoint("example.com", 443, true));
+        assertThat(HttpEndpoint.parse("https://example.com:9443").url()).isEqualTo("https://example.com:9443");
+        assertThat(HttpEndpoint.parse("https://example.com:443").hostHeader()).isEqualTo("example.com");
+        assertThat(HttpEndpoint.parse("https://example.com:80").hostHeader()).isEqualTo("example.com:80");
+        assertThatThrownBy(() -> HttpEndpoint.parse("ftp://example.com"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> HttpEndpoint.parse("http://example.com/prefix"))
                 .isInstanceOf(IllegalArgumentException.class);

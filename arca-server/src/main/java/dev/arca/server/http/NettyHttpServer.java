@@ -31,6 +31,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -46,6 +47,10 @@ import java.util.function.Supplier;
  * The HTTP/1.1 listener: the one place in Arca that speaks Netty. It turns each request into an
  * {@link dev.arca.s3.http.HttpExchange}, runs the {@link HttpHandler} on its own virtual thread,
  * and writes the {@link HttpResponse} back, streaming bodies in both directions with backpressure.
+ *
+ * <p>It listens on plain HTTP, on TLS ({@link ServerTls}), or on both; every listener shares the
+ * one handler, event loops and concurrency limit, and a request says which one it came through
+ * ({@link dev.arca.s3.http.HttpExchange#secure()}).
  *
  * <p>Contract: at most {@link HttpServerOptions#maxConcurrentRequests()} handlers run at once;
  * a request beyond that is answered with {@code overloaded.get()} (called on an event loop, so it
@@ -70,6 +75,10 @@ public final class NettyHttpServer implements AutoCloseable {
     private static final Duration EVENT_LOOP_STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final HttpServerOptions options;
+    /** Whether plain HTTP listens on {@link HttpServerOptions#port()}. */
+    private final boolean plain;
+    /** TLS settings and port, or null for no TLS listener. */
+    private final ServerTls tls;
     private final HttpHandler handler;
     private final Supplier<HttpResponse> overloaded;
     private final Semaphore permits;
@@ -83,10 +92,19 @@ public final class NettyHttpServer implements AutoCloseable {
     private final Condition noneInFlight = inFlightLock.newCondition();
     private int inFlight; // guarded by inFlightLock
     private volatile boolean closing;
+    /** The plain-HTTP listener, or null. */
     private Channel serverChannel;
+    /** The TLS listener, or null. */
+    private Channel tlsChannel;
 
-    private NettyHttpServer(HttpServerOptions options, HttpHandler handler, Supplier<HttpResponse> overloaded) {
+    private NettyHttpServer(HttpServerOptions options, boolean plain, ServerTls tls, HttpHandler handler,
+            Supplier<HttpResponse> overloaded) {
         this.options = Objects.requireNonNull(options, "options");
+        if (!plain && tls == null) {
+            throw new IllegalArgumentException("neither plain HTTP nor TLS: nothing to listen on");
+        }
+        this.plain = plain;
+        this.tls = tls;
         this.handler = Objects.requireNonNull(handler, "handler");
         this.overloaded = Objects.requireNonNull(overloaded, "overloaded");
         this.permits = new Semaphore(options.maxConcurrentRequests());
@@ -101,7 +119,17 @@ public final class NettyHttpServer implements AutoCloseable {
      * @param overloaded the response for requests beyond the concurrency limit (typically 503 SlowDown)
      */
     public static NettyHttpServer start(HttpServerOptions options, HttpHandler handler, Supplier<HttpResponse> overloaded) {
-        NettyHttpServer server = new NettyHttpServer(options, handler, overloaded);
+        return start(options, true, null, handler, overloaded);
+    }
+
+    /**
+     * Binds plain HTTP on {@code options.port()} when {@code plain}, and TLS on {@code tls.port()}
+     * when {@code tls} is not null (both on {@code options.host()}), and starts serving. Throws
+     * {@link UncheckedIOException} if an address cannot be bound; then nothing listens.
+     */
+    public static NettyHttpServer start(HttpServerOptions options, boolean plain, ServerTls tls, HttpHandler handler,
+            Supplier<HttpResponse> overloaded) {
+        NettyHttpServer server = new NettyHttpServer(options, plain, tls, handler, overloaded);
         try {
             server.bind();
             return server;
@@ -112,6 +140,22 @@ public final class NettyHttpServer implements AutoCloseable {
     }
 
     private void bind() {
+        if (plain) {
+            serverChannel = bind(options.port(), false);
+        }
+        if (tls != null) {
+            try {
+                tlsChannel = bind(tls.port(), true);
+            } catch (RuntimeException e) {
+                if (serverChannel != null) {
+                    serverChannel.close().awaitUninterruptibly();
+                }
+                throw e;
+            }
+        }
+    }
+
+    private Channel bind(int port, boolean secure) {
         ChannelFactory<ServerChannel> channels = nativeTransport ? EpollServerSocketChannel::new : NioServerSocketChannel::new;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -124,23 +168,27 @@ public final class NettyHttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        configurePipeline(ch.pipeline(), false);
+                        configurePipeline(ch, secure);
                     }
                 });
-        ChannelFuture bound = bootstrap.bind(options.host(), options.port()).awaitUninterruptibly();
+        ChannelFuture bound = bootstrap.bind(options.host(), port).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();
             IOException io = cause instanceof IOException e ? e : new IOException(cause);
-            throw new UncheckedIOException("cannot listen on " + options.host() + ":" + options.port(), io);
+            throw new UncheckedIOException("cannot listen" + (secure ? " (TLS)" : "") + " on " + options.host() + ":" + port, io);
         }
-        serverChannel = bound.channel();
+        return bound.channel();
     }
 
     /**
      * One connection's handlers, in order. TLS goes first: an {@code SslHandler} added before the
      * idle handler, with {@code secure} true.
      */
-    private void configurePipeline(ChannelPipeline pipeline, boolean secure) {
+    private void configurePipeline(Channel ch, boolean secure) {
+        ChannelPipeline pipeline = ch.pipeline();
+        if (secure) {
+            pipeline.addLast("tls", tls.newHandler(ch.alloc()));
+        }
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(Limits.MAX_REQUEST_LINE_BYTES)
                 .setMaxHeaderSize(Limits.MAX_HEADER_BYTES)
@@ -150,9 +198,27 @@ public final class NettyHttpServer implements AutoCloseable {
         pipeline.addLast("arca", new Connection(this, secure));
     }
 
-    /** The address actually bound (the real port when the options asked for port 0). */
+    /**
+     * The address actually bound (the real port when the options asked for port 0): the plain-HTTP
+     * listener's, or the TLS listener's when there is no plain one.
+     */
     public InetSocketAddress address() {
-        return (InetSocketAddress) serverChannel.localAddress();
+        return (InetSocketAddress) (serverChannel != null ? serverChannel : tlsChannel).localAddress();
+    }
+
+    /** The plain-HTTP listener's address, if it listens. */
+    public Optional<InetSocketAddress> plainAddress() {
+        return Optional.ofNullable(serverChannel).map(c -> (InetSocketAddress) c.localAddress());
+    }
+
+    /** The TLS listener's address, if it listens. */
+    public Optional<InetSocketAddress> tlsAddress() {
+        return Optional.ofNullable(tlsChannel).map(c -> (InetSocketAddress) c.localAddress());
+    }
+
+    /** The TLS settings, if a TLS listener runs. */
+    public Optional<ServerTls> tls() {
+        return Optional.ofNullable(tls);
     }
 
     /**
@@ -167,7 +233,11 @@ public final class NettyHttpServer implements AutoCloseable {
         }
         closing = true;
         long stopMillis = EVENT_LOOP_STOP_TIMEOUT.toMillis();
-        serverChannel.close().awaitUninterruptibly(stopMillis);
+        for (Channel listener : new Channel[] {serverChannel, tlsChannel}) {
+            if (listener != null) {
+                listener.close().awaitUninterruptibly(stopMillis);
+            }
+        }
         for (Connection connection : connections) {
             connection.shutdownWhenIdle();
         }
