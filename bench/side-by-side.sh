@@ -2,21 +2,25 @@
 # Runs ./arca bench against Arca and against a peer S3 server in the same session, and reports
 # throughput together with the server's own CPU time per phase (from /proc/<pid>/stat).
 #
-# usage: bench/side-by-side.sh [--duration 10s] [--concurrency 8] [--peer s3proxy|arca-1drive|versioned|https|none]
+# usage: bench/side-by-side.sh [--duration 10s] [--concurrency 8] [--scenarios large,small]
+#                              [--peer s3proxy|arca-1drive|versioned|https|sse|none]
 # Arca runs from this checkout on a fresh data dir under /tmp with its default 4 drives (2+2
 # erasure coding); the peer is started with ../shared/peers/peer-<name>.sh (not part of CI), or,
 # for arca-1drive, is Arca itself on one drive (no erasure coding: the EC-off baseline); for
 # versioned, the same Arca server again on a bucket with versioning enabled (needs the aws CLI); for
-# https, the same Arca server again through its TLS listener (trusting its self-signed certificate).
+# https, the same Arca server again through its TLS listener (trusting its self-signed certificate); for
+# sse, the same server through TLS (TLS + SSE-S3), then Arca again with `--encryption off` (objects
+# in clear: the SSE-off baseline) — the first run is always Arca's default, SSE-S3 over plain HTTP.
 # Output: one line per server and phase.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=10s CONCURRENCY=8 PEER=s3proxy
+DURATION=10s CONCURRENCY=8 PEER=s3proxy SCENARIOS=large,small
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
     --concurrency) CONCURRENCY=$2; shift 2 ;;
     --peer) PEER=$2; shift 2 ;;
+    --scenarios) SCENARIOS=$2; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -46,7 +50,7 @@ measure() { # name pid endpoint access-key secret-key [bench flags...]
   (while kill -0 "$pid" 2>/dev/null; do echo "$(date +%s.%N) $(cpu_seconds "$pid")"; sleep 0.25; done) > "$WORK/cpu-$name" &
   local sampler=$!
   ./arca bench --endpoint "$endpoint" --access-key "$ak" --secret-key "$sk" --concurrency "$CONCURRENCY" \
-      --duration "$DURATION" --scenarios large,small "$@" \
+      --duration "$DURATION" --scenarios "$SCENARIOS" "$@" \
       2> >(while read -r line; do echo "$(date +%s.%N) $line"; done > "$WORK/phases-$name") > "$WORK/json-$name"
   sleep 1
   kill "$sampler" 2>/dev/null || true
@@ -89,6 +93,12 @@ case "$PEER" in
     ;;
   https)
     measure arca-tls "$ARCA_PID" "$ARCA_TLS_ENDPOINT" benchkey benchsecret123 --trust-cert "$WORK/data-arca/tls/cert.pem"
+    ;;
+  sse)
+    measure arca-tls "$ARCA_PID" "$ARCA_TLS_ENDPOINT" benchkey benchsecret123 --trust-cert "$WORK/data-arca/tls/cert.pem"
+    kill "$ARCA_PID"; wait "$ARCA_PID" 2>/dev/null || true
+    start_arca arca-clear --encryption off
+    measure arca-clr "$ARCA_PID" "$ARCA_ENDPOINT" benchkey benchsecret123
     ;;
   s3proxy)
     bash ../shared/peers/peer-s3proxy.sh start > "$WORK/peer.log" 2>&1

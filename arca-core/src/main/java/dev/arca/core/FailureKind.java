@@ -50,6 +50,8 @@ public enum FailureKind {
     MALFORMED_POLICY,
     MALFORMED_POLICY_DOCUMENT,
     MALFORMED_XML,
+    /** A JSON request body (Arca's batch GET) that does not parse or has the wrong shape. */
+    MALFORMED_JSON,
     MAX_MESSAGE_LENGTH_EXCEEDED,
     METADATA_TOO_LARGE,
     METHOD_NOT_ALLOWED,

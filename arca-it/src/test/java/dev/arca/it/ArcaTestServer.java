@@ -18,6 +18,11 @@ public final class ArcaTestServer implements AutoCloseable {
     public static final String SECRET_KEY = "arcaTestSecretKey/0123456789abcdefghijkl";
     public static final String REGION = "us-east-1";
     public static final String DOMAIN = "s3.arca.test";
+    /**
+     * The ransomware detectors are off unless a test turns them on ({@code --detect on}, as DetectionTest
+     * does): suites that attack Object Lock on purpose would otherwise quarantine their own principals.
+     */
+    static final String DETECT = "off";
 
     private final ArcaServer server;
     private final Path dataDir;
@@ -30,7 +35,7 @@ public final class ArcaTestServer implements AutoCloseable {
     /** Starts a server on {@code dataDir} with the test root credentials and any extra config flags. */
     public static ArcaTestServer start(Path dataDir, String... extraFlags) {
         List<String> flags = new java.util.ArrayList<>(List.of("--data", dataDir.toString(), "--address", "127.0.0.1:0",
-                "--domains", DOMAIN + ",localhost", "--tls-port", "off"));
+                "--domains", DOMAIN + ",localhost", "--tls-port", "off", "--detect", DETECT));
         flags.addAll(List.of(extraFlags));
         Map<String, String> env = Map.of("ARCA_ROOT_ACCESS_KEY", ACCESS_KEY, "ARCA_ROOT_SECRET_KEY", SECRET_KEY);
         ServerConfig config = ConfigLoader.load(flags, env);
@@ -44,7 +49,7 @@ public final class ArcaTestServer implements AutoCloseable {
      */
     public static ArcaTestServer start(Path dataDir, java.time.InstantSource objectClock, String... extraFlags) {
         List<String> flags = new java.util.ArrayList<>(List.of("--data", dataDir.toString(), "--address", "127.0.0.1:0",
-                "--domains", DOMAIN + ",localhost", "--tls-port", "off"));
+                "--domains", DOMAIN + ",localhost", "--tls-port", "off", "--detect", DETECT));
         flags.addAll(List.of(extraFlags));
         Map<String, String> env = Map.of("ARCA_ROOT_ACCESS_KEY", ACCESS_KEY, "ARCA_ROOT_SECRET_KEY", SECRET_KEY);
         ServerConfig config = ConfigLoader.load(flags, env);

@@ -339,9 +339,13 @@ class CrashTest {
         }
         ErasureBlobStore blobs = ErasureBlobStore.open(drives, ErasureBlobStore.Geometry.defaultFor(DRIVES, Limits.BLOB_BLOCK_BYTES),
                 ErasureCoders::create, Entropy.secure());
-        try (KvMetadataStore meta = new KvMetadataStore(RocksKv.open(data.resolve("meta"), RocksKv.Options.defaults()), true)) {
+        try (dev.arca.crypto.BuiltinKeyService keys = dev.arca.crypto.BuiltinKeyService.open(data, null, Entropy.secure(),
+                        InstantSource.system());
+                KvMetadataStore meta = new KvMetadataStore(dev.arca.meta.kv.SealedKv.open(
+                        RocksKv.open(data.resolve("meta"), RocksKv.Options.defaults()), keys.metadataCipher()), true)) {
             InstantSource clock = InstantSource.system();
-            try (ObjectLayer layer = new ObjectLayer(meta, blobs, clock, new Ids(clock, Entropy.secure()), ArcaTestServer.REGION)) {
+            try (ObjectLayer layer = new ObjectLayer(meta, blobs, clock, new Ids(clock, Entropy.secure()), ArcaTestServer.REGION,
+                    keys, Entropy.secure(), true)) {
                 ObjectLayer.Consistency before = layer.checkConsistency();
                 assertThat(before.unreferencedBlobs()).as("%s: unreferenced blobs after the start-up sweep", tag).isEmpty();
                 assertThat(before.missingBlobs()).as("%s: referenced blobs missing from disk", tag).isEmpty();

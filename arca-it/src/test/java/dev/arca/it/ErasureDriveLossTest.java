@@ -198,9 +198,11 @@ final class ErasureDriveLossTest {
                 byte[] file = ErasureDrives.read(shard);
                 assertThat(file[28]).as("k").isEqualTo((byte) 1);
                 assertThat(file[29]).as("m").isZero();
-                long stripes = Math.ceilDiv(e.getValue().length, ErasureDrives.STRIPE_BYTES);
-                // The whole object, plus a header, a CRC per stripe and a footer: no parity.
-                assertThat((long) file.length).isEqualTo(ErasureDrives.HEADER_BYTES + e.getValue().length
+                // Objects are sealed (SSE-S3 by default): the blob is the ciphertext, a tag longer per 64 KiB chunk.
+                long sealed = dev.arca.crypto.ObjectCipher.sealedLength(e.getValue().length);
+                long stripes = Math.ceilDiv(sealed, ErasureDrives.STRIPE_BYTES);
+                // The whole sealed object, plus a header, a CRC per stripe and a footer: no parity.
+                assertThat((long) file.length).isEqualTo(ErasureDrives.HEADER_BYTES + sealed
                         + ErasureDrives.CRC_BYTES * stripes + ErasureDrives.FOOTER_BYTES);
             }
             ErasureDrives.assertAllReadable(s3, BUCKET, objects, random, 3);

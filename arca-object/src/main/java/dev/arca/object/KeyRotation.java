@@ -21,15 +21,24 @@ public final class KeyRotation {
     /** Uploads read per page while rewrapping. */
     static final int UPLOAD_PAGE = 1_000;
 
+    /** How long a rotation waits for writes still sealing with an old generation before it gives up retiring it. */
+    static final java.time.Duration QUIET_TIMEOUT = java.time.Duration.ofMinutes(10);
+
     private final MetadataStore meta;
     private final KeyService keys;
+    private final ObjectCrypto crypto;
 
-    KeyRotation(MetadataStore meta, KeyService keys) {
+    KeyRotation(MetadataStore meta, KeyService keys, ObjectCrypto crypto) {
         this.meta = meta;
         this.keys = keys;
+        this.crypto = crypto;
     }
 
-    /** What a rotation did. */
+    /**
+     * What a rotation did: {@code retiredBelow} is the generation below which material was destroyed,
+     * or 0 when writes still sealing with an old generation did not finish in time (then nothing was
+     * retired; run {@link #finish} later).
+     */
     public record Report(String keyId, int generation, long versionsRewrapped, long uploadsRewrapped, int retiredBelow) {}
 
     /** Rotates {@code keyId} (a KMS key or {@link KeyService#SSE_S3_KEY_ID}): new generation, rewrap, retire. */
@@ -48,6 +57,8 @@ public final class KeyRotation {
     private Report rewrapAndRetire(KeyInfo info) {
         String keyId = info.keyId();
         int current = info.currentGeneration();
+        // Writes that took a data key from an older generation commit first; only then can the scan see them.
+        boolean quiet = crypto.awaitQuiet(keyId, current, QUIET_TIMEOUT);
         long[] versions = {0};
         long uploads = 0;
         for (BucketRecord b : meta.buckets()) {
@@ -82,6 +93,9 @@ public final class KeyRotation {
                 keyMarker = page.nextKeyMarker();
                 uploadMarker = page.nextUploadIdMarker();
             }
+        }
+        if (!quiet) {
+            return new Report(keyId, current, versions[0], uploads, 0);
         }
         keys.retireGenerations(keyId, current);
         return new Report(keyId, current, versions[0], uploads, current);

@@ -109,10 +109,14 @@ public final class Multipart {
         }
         ObjectCrypto.Sealing sealing = crypto.plan(bucket.value(), key.value(), sse);
         ObjectStore.wipe(sealing);
-        UploadRecord upload = new UploadRecord(bucket.value(), key.value(), ids.uploadId(), clock.millis(), owner.id(),
-                UploadLocks.stash(attributes, lock), algorithm, type, sealing == null ? null : sealing.encryption());
-        meta.submit(new Command.CreateUpload(upload));
-        return upload;
+        try {
+            UploadRecord upload = new UploadRecord(bucket.value(), key.value(), ids.uploadId(), clock.millis(), owner.id(),
+                    UploadLocks.stash(attributes, lock), algorithm, type, sealing == null ? null : sealing.encryption());
+            meta.submit(new Command.CreateUpload(upload));
+            return upload;
+        } finally {
+            crypto.done(sealing);
+        }
     }
 
     /** UploadPart: streams one part (at most 5 GiB) into a blob and records it, replacing any earlier one. */

@@ -39,8 +39,95 @@ public final class ObjectCrypto {
         this.meta = meta;
     }
 
-    /** How new data is sealed: the record to store and the plaintext data key (wipe after use). */
-    public record Sealing(Encryption encryption, byte[] dataKey) {}
+    /**
+     * How new data is sealed: the record to store and the plaintext data key (wipe after use).
+     * {@code slot} names the KEK generation that sealed the data key while the write is in flight
+     * (null for SSE-C); the writer calls {@link #done} once the version is committed or abandoned.
+     */
+    public record Sealing(Encryption encryption, byte[] dataKey, String slot) {
+        public Sealing(Encryption encryption, byte[] dataKey) {
+            this(encryption, dataKey, null);
+        }
+    }
+
+    /**
+     * Writes in flight per KEK generation ("keyId#generation"): rotation waits for the old
+     * generations' writes to commit before it looks for data keys to rewrap, so a write that took its
+     * data key just before a rotation cannot be left sealed by retired material.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> inFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** How often a rotation looks whether old-generation writes have finished. */
+    static final java.time.Duration QUIET_POLL = java.time.Duration.ofMillis(20);
+
+    private java.util.concurrent.atomic.AtomicInteger counter(String keyId, int generation) {
+        return inFlight.computeIfAbsent(keyId + "#" + generation, k -> new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    /**
+     * A fresh data key of {@code keyId}, counted in flight under the generation that sealed it. The
+     * count is taken before the key is made, so a rotation that finds no write in flight on a
+     * generation knows none can still appear with it.
+     */
+    private Tracked generateTracked(String keyId, byte[] context) {
+        KeyService k = requireKeys();
+        int expected = k.describeKey(keyId).map(dev.arca.crypto.KeyInfo::currentGeneration).orElse(1);
+        java.util.concurrent.atomic.AtomicInteger c = counter(keyId, expected);
+        c.incrementAndGet();
+        DataKey dk;
+        try {
+            dk = k.generateDataKey(keyId, context);
+        } catch (RuntimeException e) {
+            c.decrementAndGet();
+            throw e;
+        }
+        int got = dk.wrapped().generation();
+        if (got != expected) {
+            counter(keyId, got).incrementAndGet();
+            c.decrementAndGet();
+        }
+        return new Tracked(dk, keyId + "#" + got);
+    }
+
+    private record Tracked(DataKey key, String slot) {}
+
+    /** Ends the in-flight count of a write's sealing (after its commit, or when it was abandoned). */
+    void done(Sealing sealing) {
+        if (sealing != null && sealing.slot() != null) {
+            inFlight.get(sealing.slot()).decrementAndGet();
+        }
+    }
+
+    /**
+     * Waits until no write sealed by a generation of {@code keyId} older than {@code current} is in
+     * flight; false if that took longer than {@code timeout}.
+     */
+    boolean awaitQuiet(String keyId, int current, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            boolean quiet = true;
+            for (var e : inFlight.entrySet()) {
+                String slot = e.getKey();
+                int hash = slot.lastIndexOf('#');
+                if (slot.substring(0, hash).equals(keyId) && Integer.parseInt(slot.substring(hash + 1)) < current
+                        && e.getValue().get() > 0) {
+                    quiet = false;
+                }
+            }
+            if (quiet) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(QUIET_POLL);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
 
     /** The bucket's default encryption, as GetBucketEncryption reports it. */
     public Optional<BucketEncryption> bucketDefault(String bucket) {
@@ -64,8 +151,9 @@ public final class ObjectCrypto {
         return switch (effective) {
             case SseRequest.BucketDefault ignored -> throw new IllegalStateException("resolved above");
             case SseRequest.S3 ignored -> {
-                DataKey dk = requireKeys().generateDataKey(KeyService.SSE_S3_KEY_ID, context(bucket, key, null));
-                yield new Sealing(new Encryption(Encryption.Mode.SSE_S3, dk.wrapped(), null, null), dk.plaintext());
+                Tracked t = generateTracked(KeyService.SSE_S3_KEY_ID, context(bucket, key, null));
+                yield new Sealing(new Encryption(Encryption.Mode.SSE_S3, t.key().wrapped(), null, null),
+                        t.key().plaintext(), t.slot());
             }
             case SseRequest.Kms(String keyId, String ctx) -> {
                 String id = keyId;
@@ -74,8 +162,9 @@ public final class ObjectCrypto {
                     id = def.isPresent() && def.get().kms() && def.get().kmsKeyId() != null
                             ? def.get().kmsKeyId() : KeyService.DEFAULT_KMS_KEY_ID;
                 }
-                DataKey dk = requireKeys().generateDataKey(id, context(bucket, key, ctx));
-                yield new Sealing(new Encryption(Encryption.Mode.SSE_KMS, dk.wrapped(), ctx, null), dk.plaintext());
+                Tracked t = generateTracked(id, context(bucket, key, ctx));
+                yield new Sealing(new Encryption(Encryption.Mode.SSE_KMS, t.key().wrapped(), ctx, null),
+                        t.key().plaintext(), t.slot());
             }
             case SseRequest.Customer(byte[] customerKey, String ignored) -> {
                 DataKey dk = CustomerKeys.generateDataKey(customerKey, context(bucket, key, null), entropy);
@@ -130,7 +219,7 @@ public final class ObjectCrypto {
 
     /** Key rotation over this layer's metadata; empty when this layer has no key service. */
     public Optional<KeyRotation> rotation() {
-        return keys == null ? Optional.empty() : Optional.of(new KeyRotation(meta, keys));
+        return keys == null ? Optional.empty() : Optional.of(new KeyRotation(meta, keys, this));
     }
 
     /** The key service (for rotation and the admin API); empty when this layer has none. */

@@ -69,24 +69,28 @@ public final class ObjectStore {
         Locks.checkRequest(b, options.lock(), clock.millis());
         precheck(bucket, key, options.precondition());
         ObjectCrypto.Sealing sealing = crypto.plan(bucket.value(), key.value(), options.sse());
-        DataWriter.Written w;
         try {
-            w = writer.write(body, options.declaredLength(), Limits.MAX_PUT_OBJECT_SIZE, options.checksum(),
-                    options.contentMd5(), true, StorageClasses.redundancy(options.attributes()), sealing,
-                    bucket.value(), key.value());
+            DataWriter.Written w;
+            try {
+                w = writer.write(body, options.declaredLength(), Limits.MAX_PUT_OBJECT_SIZE, options.checksum(),
+                        options.contentMd5(), true, StorageClasses.redundancy(options.attributes()), sealing,
+                        bucket.value(), key.value());
+            } finally {
+                wipe(sealing);
+            }
+            StoredChecksum checksum = w.algorithm() == null ? null
+                    : new StoredChecksum(w.algorithm(), ChecksumType.FULL_OBJECT, w.checksumBase64());
+            long now = clock.millis();
+            ObjectRecord record = new ObjectRecord(NULL_VERSION, w.size(), w.etag(), now, owner.id(),
+                    options.attributes(), checksum, List.of(), w.data())
+                    .withLock(options.lock().retention(), options.lock().legalHold())
+                    .withEncryption(sealing == null ? null : sealing.encryption());
+            Outcome outcome = commit(bucket, key, record, w, options.precondition());
+            return new WriteResult(record.etag(), checksum, record.size(), outcome.versionId(), now, null,
+                    record.encryption(), outcome.replacedVersionId());
         } finally {
-            wipe(sealing);
+            crypto.done(sealing);
         }
-        StoredChecksum checksum = w.algorithm() == null ? null
-                : new StoredChecksum(w.algorithm(), ChecksumType.FULL_OBJECT, w.checksumBase64());
-        long now = clock.millis();
-        ObjectRecord record = new ObjectRecord(NULL_VERSION, w.size(), w.etag(), now, owner.id(),
-                options.attributes(), checksum, List.of(), w.data())
-                .withLock(options.lock().retention(), options.lock().legalHold())
-                .withEncryption(sealing == null ? null : sealing.encryption());
-        Outcome outcome = commit(bucket, key, record, w, options.precondition());
-        return new WriteResult(record.etag(), checksum, record.size(), outcome.versionId(), now, null, record.encryption(),
-                outcome.replacedVersionId());
     }
 
     static void wipe(ObjectCrypto.Sealing sealing) {
@@ -334,39 +338,59 @@ public final class ObjectStore {
             if (body.isEmpty()) {
                 continue;
             }
-            ObjectCrypto.Sealing sealing = crypto.plan(bucket.value(), key.value(), options.sse());
-            ChecksumAlgorithm algorithm = options.checksumAlgorithm() != null ? options.checksumAlgorithm()
-                    : src.checksum() == null ? null : src.checksum().algorithm();
-            DataWriter.Written w;
-            try (InputStream in = body.get()) {
-                w = writer.write(in, src.size(), Limits.MAX_PUT_OBJECT_SIZE,
-                        new ChecksumInput(algorithm, () -> null), null, true, StorageClasses.redundancy(options.attributes()),
-                        sealing, bucket.value(), key.value());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            ObjectCrypto.Sealing sealing;
+            try {
+                sealing = crypto.plan(bucket.value(), key.value(), options.sse());
+            } catch (RuntimeException e) {
+                try {
+                    body.get().close();
+                } catch (IOException ignored) {
+                    // Releasing the source's leases; the plan's failure is what the caller needs.
+                }
+                throw e;
+            }
+            try {
+                return copyInto(bucket, key, owner, options, source, src, body.get(), sealing);
             } finally {
-                wipe(sealing);
+                crypto.done(sealing);
             }
-            if (src.parts().isEmpty() && !w.etag().equals(src.etag())) {
-                writer.discard(w);
-                throw new IllegalStateException("copy of " + source.key() + " read bytes whose MD5 differs from the source ETag");
-            }
-            ObjectAttributes attributes = options.replaceMetadata()
-                    ? options.attributes() : new ObjectAttributes(src.attributes().headers(), src.attributes().userMetadata(), Map.of());
-            // The copy's storage class is the request's (STANDARD if none), whatever the metadata directive.
-            attributes = withStorageClass(attributes, StorageClasses.of(options.attributes()));
-            attributes = attributes.withTags(options.replaceTags() ? options.tags() : src.attributes().tags());
-            StoredChecksum checksum = w.algorithm() == null ? null
-                    : new StoredChecksum(w.algorithm(), ChecksumType.FULL_OBJECT, w.checksumBase64());
-            long now = clock.millis();
-            ObjectRecord record = new ObjectRecord(NULL_VERSION, w.size(), w.etag(), now, owner.id(), attributes,
-                    checksum, List.of(), w.data()).withLock(options.lock().retention(), options.lock().legalHold())
-                    .withEncryption(sealing == null ? null : sealing.encryption());
-            Outcome outcome = commit(bucket, key, record, w, options.precondition());
-            return new WriteResult(record.etag(), checksum, record.size(), outcome.versionId(), now, src.versionId(),
-                    record.encryption(), outcome.replacedVersionId());
         }
         throw StoreException.of(FailureKind.SLOW_DOWN, "The copy source is being replaced too often to copy it; retry.");
+    }
+
+    /** Writes and commits the copy of {@code src} read from {@code in}, sealed by {@code sealing}. */
+    private WriteResult copyInto(BucketName bucket, ObjectKey key, Owner owner, CopyOptions options, CopySource source,
+            ObjectRecord src, InputStream in0, ObjectCrypto.Sealing sealing) {
+        ChecksumAlgorithm algorithm = options.checksumAlgorithm() != null ? options.checksumAlgorithm()
+                : src.checksum() == null ? null : src.checksum().algorithm();
+        DataWriter.Written w;
+        try (InputStream in = in0) {
+            w = writer.write(in, src.size(), Limits.MAX_PUT_OBJECT_SIZE,
+                    new ChecksumInput(algorithm, () -> null), null, true, StorageClasses.redundancy(options.attributes()),
+                    sealing, bucket.value(), key.value());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            wipe(sealing);
+        }
+        if (src.parts().isEmpty() && !w.etag().equals(src.etag())) {
+            writer.discard(w);
+            throw new IllegalStateException("copy of " + source.key() + " read bytes whose MD5 differs from the source ETag");
+        }
+        ObjectAttributes attributes = options.replaceMetadata()
+                ? options.attributes() : new ObjectAttributes(src.attributes().headers(), src.attributes().userMetadata(), Map.of());
+        // The copy's storage class is the request's (STANDARD if none), whatever the metadata directive.
+        attributes = withStorageClass(attributes, StorageClasses.of(options.attributes()));
+        attributes = attributes.withTags(options.replaceTags() ? options.tags() : src.attributes().tags());
+        StoredChecksum checksum = w.algorithm() == null ? null
+                : new StoredChecksum(w.algorithm(), ChecksumType.FULL_OBJECT, w.checksumBase64());
+        long now = clock.millis();
+        ObjectRecord record = new ObjectRecord(NULL_VERSION, w.size(), w.etag(), now, owner.id(), attributes,
+                checksum, List.of(), w.data()).withLock(options.lock().retention(), options.lock().legalHold())
+                .withEncryption(sealing == null ? null : sealing.encryption());
+        Outcome outcome = commit(bucket, key, record, w, options.precondition());
+        return new WriteResult(record.etag(), checksum, record.size(), outcome.versionId(), now, src.versionId(),
+                record.encryption(), outcome.replacedVersionId());
     }
 
     private static ObjectAttributes withStorageClass(ObjectAttributes a, String storageClass) {

@@ -264,6 +264,51 @@ class EncryptedDataTest {
     private record UploadIdHolder(String id) {}
 
     @Test
+    void aWriteThatTookItsDataKeyBeforeARotationIsRewrappedBeforeTheOldMaterialGoes() throws Exception {
+        byte[] data = bytes(300_000);
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        // A body that stalls after its first bytes: the PUT has its data key but has not committed.
+        InputStream slow = new java.io.SequenceInputStream(new ByteArrayInputStream(data, 0, 1000), new InputStream() {
+            private final InputStream rest = new ByteArrayInputStream(data, 1000, data.length - 1000);
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                started.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                return rest.read(b, off, len);
+            }
+        });
+        try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            java.util.concurrent.Future<WriteResult> put = pool.submit(() -> layer.objects().put(B, new ObjectKey("slow"),
+                    OWNER, slow, new WriteOptions(data.length, null, null, null, null, null, SseRequest.DEFAULT)));
+            started.await();
+            java.util.concurrent.Future<KeyRotation.Report> rotation = pool.submit(
+                    () -> layer.objects().crypto().rotation().orElseThrow().rotate(KeyService.SSE_S3_KEY_ID));
+            Thread.sleep(200);
+            boolean waited = !rotation.isDone();
+            release.countDown();
+            assertThat(waited).as("rotation waits for the write sealed by the old generation").isTrue();
+            assertThat(put.get().encryption().dataKey().generation()).isEqualTo(1);
+            KeyRotation.Report report = rotation.get();
+            assertThat(report.retiredBelow()).isEqualTo(2);
+            assertThat(report.versionsRewrapped()).isEqualTo(1);
+        }
+        assertThat(keys.describeKey(KeyService.SSE_S3_KEY_ID).orElseThrow().generations()).containsExactly(2);
+        assertThat(get("slow", null, null)).isEqualTo(data);
+    }
+
+    @Test
     void customerKeysAreCheckedAndNeverNeededForOtherObjects() throws IOException {
         byte[] key = bytes(32);
         byte[] wrong = bytes(32);

@@ -141,6 +141,10 @@ final class BucketApi {
                 Bodies.xml(r, VersioningXml.MAX_BODY_BYTES, "ObjectLockConfiguration"));
         r.note(RequestContext.CHANGE, "object-lock:" + (defaultRetention == null ? "no-default-retention"
                 : defaultRetention.mode() + ":" + defaultRetention.days() + "d:" + defaultRetention.years() + "y"));
+        // The setting before, same format: detectors tell a weakening from a strengthening.
+        r.note("previous", buckets.find(r.bucket().value()).map(b -> "object-lock:" + (b.defaultRetention() == null
+                ? "no-default-retention" : b.defaultRetention().mode() + ":" + b.defaultRetention().days() + "d:"
+                + b.defaultRetention().years() + "y")).orElse(null));
         buckets.setObjectLock(r.bucket(), defaultRetention);
         return Responses.empty(200);
     }

@@ -62,12 +62,22 @@ final class ObjectApi {
 
     private final Permissions permissions;
     private final boolean allowSseCOverHttp;
+    private final TarMembers tarMembers;
+    private final ZeroCopyReads zeroCopy;
 
     ObjectApi(ObjectStore objects, Buckets buckets, Permissions permissions, boolean allowSseCOverHttp) {
+        this(objects, buckets, permissions, allowSseCOverHttp, ZeroCopyReads.NONE);
+    }
+
+    /** @param zeroCopy where GETs may be served from files as stored (unencrypted, unencoded data) */
+    ObjectApi(ObjectStore objects, Buckets buckets, Permissions permissions, boolean allowSseCOverHttp,
+            ZeroCopyReads zeroCopy) {
+        this.zeroCopy = zeroCopy;
         this.allowSseCOverHttp = allowSseCOverHttp;
         this.objects = objects;
         this.buckets = buckets;
         this.permissions = permissions;
+        this.tarMembers = new TarMembers(objects, buckets, allowSseCOverHttp, new TarIndexCache());
     }
 
     HttpResponse put(S3Request r) {
@@ -147,6 +157,9 @@ final class ObjectApi {
     }
 
     HttpResponse get(S3Request r, boolean withBody) {
+        if (TarMembers.wanted(r)) {
+            return tarMembers.get(r, withBody); // ?archpath=: one member of a tar archive
+        }
         String versionId = versionIdParam(r);
         Integer partNumber = null;
         if (r.query().has("partNumber")) {
@@ -194,7 +207,10 @@ final class ObjectApi {
         if (!withBody) {
             return Responses.empty(status, out);
         }
-        return new HttpResponse(status, out, new HttpResponse.Streamed(length, read.body()));
+        java.util.Optional<dev.arca.s3.http.FileSource> files = length == 0 ? java.util.Optional.empty()
+                : zeroCopy.open(r.bucket().value(), r.key().value(), record, read.range(), length, read.body());
+        return new HttpResponse(status, out, files.<HttpResponse.Body>map(f -> new HttpResponse.FromFiles(length, f))
+                .orElseGet(() -> new HttpResponse.Streamed(length, read.body())));
     }
 
     /** The checksum headers GET/HEAD return with x-amz-checksum-mode: ENABLED (whole objects and whole parts only). */
@@ -347,6 +363,7 @@ final class ObjectApi {
                 sourceKey == null ? null : sourceKey.key());
         SseRequest sse = Sse.request(h, r.http().secure(), allowSseCOverHttp);
         noteSse(r, sse);
+        r.note("copySource", parsed.bucket().value() + "/" + parsed.key().value());
         boolean replaceMetadata = directive(h, "x-amz-metadata-directive");
         boolean replaceTags = directive(h, "x-amz-tagging-directive");
         ObjectAttributes attributes = RequestHeaders.attributes(h, false);
@@ -442,8 +459,19 @@ final class ObjectApi {
         Retention retention = VersioningXml.parseRetention(Bodies.xml(r, VersioningXml.MAX_BODY_BYTES, "Retention"));
         r.note(RequestContext.CHANGE, retention == null ? "retention:none"
                 : "retention:" + retention.mode() + ":" + retention.retainUntilMillis());
+        r.note("previous", previousRetention(r, versionId));
         objects.putRetention(r.bucket(), r.key(), versionId, retention, permissions.bypassGovernance(r, r.key().value()));
         return Responses.empty(200);
+    }
+
+    /** The retention before a PutObjectRetention, in the CHANGE note's format (detectors spot shortening); null if unknown. */
+    private String previousRetention(S3Request r, String versionId) {
+        try {
+            Retention before = objects.getRetention(r.bucket(), r.key(), versionId);
+            return "retention:" + before.mode() + ":" + before.retainUntilMillis();
+        } catch (StoreException e) {
+            return e.kind() == FailureKind.NO_SUCH_OBJECT_LOCK_CONFIGURATION ? "retention:none" : null;
+        }
     }
 
     HttpResponse getLegalHold(S3Request r) {

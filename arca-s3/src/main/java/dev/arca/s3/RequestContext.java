@@ -24,6 +24,16 @@ public final class RequestContext {
     public static final String DELETE = "delete";
     /** Note: the attempted change a detector watches (versioning status, retention mode and date...). */
     public static final String CHANGE = "change";
+    /** Note: the tar member a GetObject/HeadObject with ?archpath= asked for. */
+    public static final String ARCHPATH = "archpath";
+    /** Note: how many entries a batch GET asked for. */
+    public static final String BATCH_OBJECTS = "batchObjects";
+    /** Note: how many batch GET entries passed syntax and permission checks and are read as the body streams. */
+    public static final String BATCH_AUTHORIZED = "batchAuthorized";
+    /** Note: how many batch GET entries were rejected before reading (bad syntax, or denied), reported in-band. */
+    public static final String BATCH_FAILED = "batchFailed";
+    /** Note: how many batch GET entries the caller was not allowed to read (AccessDenied in-band). */
+    public static final String BATCH_DENIED = "batchDenied";
 
     private final String requestId;
     private final long startNanos;

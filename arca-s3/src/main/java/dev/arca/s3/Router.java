@@ -18,9 +18,10 @@ import java.util.Set;
 final class Router {
     /** Subresources that select an operation Arca implements; anything else in SUBRESOURCES is NotImplemented. */
     private static final Set<String> SUPPORTED_BUCKET = Set.of("location", "uploads", "delete", "versioning", "versions",
-            "acl", "object-lock", "lifecycle", "policy", "policyStatus", "publicAccessBlock", "encryption");
+            "acl", "object-lock", "lifecycle", "policy", "policyStatus", "publicAccessBlock", "encryption",
+            BatchGetApi.SUBRESOURCE);
     private static final Set<String> SUPPORTED_OBJECT = Set.of("uploads", "uploadId", "partNumber", "tagging", "acl",
-            "retention", "legal-hold");
+            "retention", "legal-hold", TarMembers.ARCHPATH);
 
     private final List<String> domains;
 
@@ -88,6 +89,9 @@ final class Router {
 
     private static S3Operation bucketOperation(String method, Query q) {
         rejectUnsupported(q, SUPPORTED_BUCKET);
+        if (q.has(BatchGetApi.SUBRESOURCE) && !method.equals("POST")) {
+            throw methodNotAllowed(method); // never fall through to a listing or a bucket write
+        }
         return switch (method) {
             case "GET" -> {
                 if (q.has("location")) {
@@ -155,6 +159,8 @@ final class Router {
             case "POST" -> {
                 if (q.has("delete")) {
                     yield S3Operation.DELETE_OBJECTS;
+                } else if (q.has(BatchGetApi.SUBRESOURCE)) {
+                    yield S3Operation.BATCH_GET;
                 }
                 throw methodNotAllowed(method);
             }
@@ -164,6 +170,9 @@ final class Router {
 
     private static S3Operation objectOperation(String method, Query q, HttpExchange exchange) {
         rejectUnsupported(q, SUPPORTED_OBJECT);
+        if (q.has(TarMembers.ARCHPATH) && !method.equals("GET") && !method.equals("HEAD")) {
+            throw methodNotAllowed(method); // a member cannot be written or deleted: never touch the whole archive
+        }
         boolean copy = exchange.headers().contains("x-amz-copy-source");
         return switch (method) {
             case "PUT" -> {

@@ -54,6 +54,8 @@ final class S3Access {
             case PUT_PUBLIC_ACCESS_BLOCK, DELETE_PUBLIC_ACCESS_BLOCK -> List.of(bucket("s3:PutBucketPublicAccessBlock", b));
             // DeleteObjects is authorized per key (s3:DeleteObject / s3:DeleteObjectVersion) by the handler.
             case DELETE_OBJECTS -> List.of();
+            // Batch GET needs nothing for the POST itself: each entry needs s3:GetObject(Version), checked per key.
+            case BATCH_GET -> List.of();
             case PUT_OBJECT, COPY_OBJECT, CREATE_MULTIPART_UPLOAD -> writeNeeds(r, b, k);
             case UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD -> List.of(new Need("s3:PutObject", b, k));
             case GET_OBJECT, HEAD_OBJECT -> List.of(new Need(version ? "s3:GetObjectVersion" : "s3:GetObject", b, k));

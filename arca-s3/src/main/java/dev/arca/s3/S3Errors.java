@@ -60,6 +60,7 @@ public final class S3Errors {
             case MALFORMED_POLICY -> new S3Error(400, "MalformedPolicy");
             case MALFORMED_POLICY_DOCUMENT -> new S3Error(400, "MalformedPolicyDocument");
             case MALFORMED_XML -> new S3Error(400, "MalformedXML");
+            case MALFORMED_JSON -> new S3Error(400, "MalformedJSON");
             case MAX_MESSAGE_LENGTH_EXCEEDED -> new S3Error(400, "MaxMessageLengthExceeded");
             case METADATA_TOO_LARGE -> new S3Error(400, "MetadataTooLarge");
             case METHOD_NOT_ALLOWED -> new S3Error(405, "MethodNotAllowed");

@@ -39,9 +39,11 @@ public final class S3Handler implements HttpHandler {
     private final String hostId;
     private final BucketApi bucketApi;
     private final ObjectApi objectApi;
+    private final BatchGetApi batchGetApi;
     private final MultipartApi multipartApi;
     private final RequestObserver observer;
     private final RequestGuard guard;
+    private final MetricsEndpoint metrics;
     private final EncryptionApi encryptionApi;
     private final LifecycleApi lifecycleApi;
     private final AdminApi adminApi;
@@ -80,6 +82,25 @@ public final class S3Handler implements HttpHandler {
             InstantSource clock, BooleanSupplier ready, dev.arca.storage.ErasureBlobStore store, String adminOwnerId,
             dev.arca.iam.Iam iam, boolean allowSseCOverHttp, RequestObserver observer, RequestGuard guard,
             List<AdminExtension> adminExtensions) {
+        this(layer, authenticator, domains, ids, clock, ready, store, adminOwnerId, iam, allowSseCOverHttp, observer, guard,
+                adminExtensions, MetricsEndpoint.NONE);
+    }
+
+    /** @param metrics what unauthenticated {@code GET /metrics} answers, or {@link MetricsEndpoint#NONE} */
+    public S3Handler(ObjectLayer layer, SigV4Authenticator authenticator, List<String> domains, Ids ids,
+            InstantSource clock, BooleanSupplier ready, dev.arca.storage.ErasureBlobStore store, String adminOwnerId,
+            dev.arca.iam.Iam iam, boolean allowSseCOverHttp, RequestObserver observer, RequestGuard guard,
+            List<AdminExtension> adminExtensions, MetricsEndpoint metrics) {
+        this(layer, authenticator, domains, ids, clock, ready, store, adminOwnerId, iam, allowSseCOverHttp, observer, guard,
+                adminExtensions, metrics, ZeroCopyReads.NONE);
+    }
+
+    /** @param zeroCopy where GetObject may send bytes straight from the files that store them ({@link ZeroCopyReads#NONE}: never) */
+    public S3Handler(ObjectLayer layer, SigV4Authenticator authenticator, List<String> domains, Ids ids,
+            InstantSource clock, BooleanSupplier ready, dev.arca.storage.ErasureBlobStore store, String adminOwnerId,
+            dev.arca.iam.Iam iam, boolean allowSseCOverHttp, RequestObserver observer, RequestGuard guard,
+            List<AdminExtension> adminExtensions, MetricsEndpoint metrics, ZeroCopyReads zeroCopy) {
+        this.metrics = metrics;
         this.observer = observer;
         this.guard = guard;
         this.layer = layer;
@@ -102,7 +123,9 @@ public final class S3Handler implements HttpHandler {
         };
         this.authorizer = new S3Authorizer(identities, layer.buckets(), layer.objects(), iam.listener(), clock);
         this.bucketApi = new BucketApi(layer.buckets(), layer.objects());
-        this.objectApi = new ObjectApi(layer.objects(), layer.buckets(), new Permissions(authorizer), allowSseCOverHttp);
+        this.objectApi = new ObjectApi(layer.objects(), layer.buckets(), new Permissions(authorizer), allowSseCOverHttp,
+                zeroCopy);
+        this.batchGetApi = new BatchGetApi(layer.objects(), layer.buckets(), authorizer, clock);
         this.multipartApi = new MultipartApi(layer.multipart(), layer.buckets(), allowSseCOverHttp);
         this.lifecycleApi = new LifecycleApi(layer.buckets());
         this.encryptionApi = new EncryptionApi(layer.buckets(), layer.objects().crypto());
@@ -123,6 +146,8 @@ public final class S3Handler implements HttpHandler {
             Optional<HttpResponse> probe = health(exchange);
             if (probe.isPresent()) {
                 context.target("health", null, null);
+            } else if ((probe = metrics(exchange)).isPresent()) {
+                context.target("metrics", null, null);
             }
             response = probe.orElseGet(() -> serve(exchange, requestId, context));
         } catch (StoreException e) {
@@ -141,6 +166,22 @@ public final class S3Handler implements HttpHandler {
         h.set("date", HttpDates.http(clock.millis()));
         h.set("server", "Arca");
         return response;
+    }
+
+    /**
+     * Unauthenticated path-style GET/HEAD /metrics when a {@link MetricsEndpoint} is set; signed requests
+     * (and virtual-hosted ones) there are S3 requests.
+     */
+    private Optional<HttpResponse> metrics(HttpExchange exchange) {
+        if (!metrics.enabled() || !exchange.rawPath().equals("/metrics") || router.isVirtualHosted(exchange)
+                || exchange.headers().contains("authorization") || exchange.rawQuery().contains("X-Amz-Signature")
+                || !(exchange.method().equals("GET") || exchange.method().equals("HEAD"))) {
+            return Optional.empty();
+        }
+        byte[] body = metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Headers h = new Headers().set("content-type", metrics.contentType()).set("cache-control", "no-store");
+        return Optional.of(new HttpResponse(200, h,
+                exchange.method().equals("HEAD") ? new HttpResponse.Empty() : new HttpResponse.Bytes(body)));
     }
 
     /** Unauthenticated GET/HEAD /health/live and /health/ready; authenticated requests there are S3 requests. */
@@ -163,10 +204,20 @@ public final class S3Handler implements HttpHandler {
     /** Hands the request's event to the observer; an observer failure never changes the response. */
     private void observe(RequestContext context, HttpResponse response, String errorCode, HttpExchange exchange) {
         try {
+            // Payload bytes: aws-chunked bodies declare them apart from their framing.
+            String decoded = exchange.headers().get("x-amz-decoded-content-length");
             long in = Math.max(0, exchange.contentLength());
+            if (decoded != null) {
+                try {
+                    in = Long.parseLong(decoded.trim());
+                } catch (NumberFormatException e) {
+                    // Refused by the authenticator already; keep the transport's figure.
+                }
+            }
             long out = switch (response.body()) {
                 case HttpResponse.Bytes b -> b.data().length;
-                case HttpResponse.Streamed s -> s.length();
+                case HttpResponse.Streamed s -> Math.max(0, s.length()); // unknown (chunked) counts as 0
+                case HttpResponse.FromFiles f -> f.length();
                 default -> 0;
             };
             observer.observe(context.event(response.status(), errorCode, in, out, System.nanoTime()));
@@ -270,6 +321,7 @@ public final class S3Handler implements HttpHandler {
             case LIST_OBJECT_VERSIONS -> bucketApi.listVersions(r);
             case LIST_MULTIPART_UPLOADS -> multipartApi.listUploads(r);
             case DELETE_OBJECTS -> objectApi.deleteMany(r);
+            case BATCH_GET -> batchGetApi.batchGet(r);
             case PUT_OBJECT -> objectApi.put(r);
             case COPY_OBJECT -> objectApi.copy(r);
             case GET_OBJECT -> objectApi.get(r, true);

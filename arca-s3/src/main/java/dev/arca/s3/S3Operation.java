@@ -50,7 +50,9 @@ public enum S3Operation {
     GET_BUCKET_POLICY_STATUS("GetBucketPolicyStatus"),
     GET_PUBLIC_ACCESS_BLOCK("GetPublicAccessBlock"),
     PUT_PUBLIC_ACCESS_BLOCK("PutPublicAccessBlock"),
-    DELETE_PUBLIC_ACCESS_BLOCK("DeletePublicAccessBlock");
+    DELETE_PUBLIC_ACCESS_BLOCK("DeletePublicAccessBlock"),
+    /** Arca's batch GET ({@code POST /bucket?batchGet}): many objects as one tar stream. */
+    BATCH_GET("BatchGetObjects");
 
     private final String awsName;
 

@@ -62,10 +62,16 @@ public final class ArcaServer implements AutoCloseable {
     /** Request-path services (audit log, metrics, detectors...), closed after the listener, in reverse order. */
     private final List<AutoCloseable> services;
     private final String auditPublicKey;
+    /** What {@code /health/ready} answers: cleared first on close, so load balancers drain us. */
+    private final AtomicBoolean handlerReady;
+    private final dev.arca.server.zerocopy.ShardFileReads zeroCopy;
 
     private ArcaServer(ServerConfig config, RootCredentials credentials, ErasureBlobStore blobs, KvMetadataStore meta,
             ObjectLayer layer, ObjectLayer.RecoveryReport recovery, NettyHttpServer http, Iam iam,
-            List<AutoCloseable> services, String auditPublicKey) {
+            List<AutoCloseable> services, String auditPublicKey, AtomicBoolean handlerReady,
+            dev.arca.server.zerocopy.ShardFileReads zeroCopy) {
+        this.zeroCopy = zeroCopy;
+        this.handlerReady = handlerReady;
         this.services = List.copyOf(services);
         this.auditPublicKey = auditPublicKey;
         this.config = config;
@@ -149,14 +155,42 @@ public final class ArcaServer implements AutoCloseable {
                 observers.add(audit);
                 guards.add(audit);
             }
+            // Ransomware detection and containment (README): detectors watch, containment refuses, admins release.
+            dev.arca.server.metrics.SecuritySignals security = dev.arca.server.metrics.SecuritySignals.NONE;
+            if (config.detect()) {
+                Audit sink = audit;
+                dev.arca.detect.DetectionService detection = dev.arca.detect.DetectionService.start(data,
+                        config.detectRules(), layer, sink == null ? r -> { } : sink::append, clock);
+                services.add(detection);
+                observers.add(detection.observer());
+                guards.add(detection.guard());
+                extensions.addAll(detection.extensions());
+                security = securitySignals(detection);
+            }
+            // Telemetry: GET /metrics (Prometheus text) over request, storage and security numbers.
+            dev.arca.s3.MetricsEndpoint metricsEndpoint = dev.arca.s3.MetricsEndpoint.NONE;
+            if (config.metrics()) {
+                dev.arca.server.metrics.Metrics metrics = new dev.arca.server.metrics.Metrics();
+                services.add(metrics);
+                metrics.bindStorage(blobs);
+                metrics.bindSecurity(security);
+                observers.add(metrics);
+                metricsEndpoint = metrics;
+            }
+            RestoreAdmin restoreAdmin = new RestoreAdmin(layer, meta, objectClock, ids);
+            services.add(restoreAdmin);
+            extensions.add(restoreAdmin);
+            dev.arca.server.zerocopy.ShardFileReads zeroCopy = new dev.arca.server.zerocopy.ShardFileReads(
+                    dev.arca.server.zerocopy.ShardFileReads.Mode.parse(config.zeroCopy()), driveDirs(config));
             S3Handler handler = new S3Handler(layer, authenticator, config.domains(), ids, clock, readyFlag::get, blobs,
-                    ROOT_OWNER_ID, iam, config.sseCOverHttp(), allObservers(observers), allGuards(guards), extensions);
+                    ROOT_OWNER_ID, iam, config.sseCOverHttp(), allObservers(observers), allGuards(guards), extensions,
+                    metricsEndpoint, zeroCopy);
             HttpServerOptions options = new HttpServerOptions(config.host(), config.port(), config.ioThreads(),
                     config.maxRequests(), config.idleTimeout(), config.bodyTimeout(), config.shutdownGrace());
             NettyHttpServer http = NettyHttpServer.start(options, config.http(), TlsSetup.serverTls(config, data), handler,
                     handler::overloaded);
             ArcaServer server = new ArcaServer(config, credentials, blobs, meta, layer, recovery, http, iam, services,
-                    audit == null ? null : audit.publicKey());
+                    audit == null ? null : audit.publicKey(), readyFlag, zeroCopy);
             readyFlag.set(true);
             server.ready.set(true);
             return server;
@@ -174,6 +208,31 @@ public final class ArcaServer implements AutoCloseable {
             blobs.close();
             throw e;
         }
+    }
+
+    /** The detectors' counters as the metrics export them. */
+    private static dev.arca.server.metrics.SecuritySignals securitySignals(dev.arca.detect.DetectionService detection) {
+        return new dev.arca.server.metrics.SecuritySignals() {
+            @Override
+            public Map<String, Long> detections() {
+                return detection.stats().detectionsByRule();
+            }
+
+            @Override
+            public long quarantinedPrincipals() {
+                return detection.containment().quarantinedCount();
+            }
+
+            @Override
+            public long protectedBuckets() {
+                return detection.containment().protectedCount();
+            }
+
+            @Override
+            public long responses() {
+                return detection.stats().responses();
+            }
+        };
     }
 
     /** One observer that hands each event to all of {@code observers} in order. */
@@ -257,10 +316,20 @@ public final class ArcaServer implements AutoCloseable {
             ErasureCoders.selfTest(coder);
             return coder;
         };
-        List<Path> drives = config.drives().stream().map(p -> config.dataDir().resolve(p).toAbsolutePath()).toList();
+        List<Path> drives = driveDirs(config);
         return ErasureBlobStore.open(drives,
                 new ErasureBlobStore.Geometry(config.erasureData(), config.erasureParity(), Limits.BLOB_BLOCK_BYTES),
                 config.erasureParityReduced(), factory, entropy);
+    }
+
+    /** The drive directories in slot order. */
+    private static List<Path> driveDirs(ServerConfig config) {
+        return config.drives().stream().map(p -> config.dataDir().resolve(p).toAbsolutePath()).toList();
+    }
+
+    /** Where GETs are served from shard files with sendfile ({@code zero-copy}); for diagnostics and tests. */
+    public dev.arca.server.zerocopy.ShardFileReads zeroCopy() {
+        return zeroCopy;
     }
 
     /** The erasure-coded blob store (for admin operations: status, heal). */
@@ -325,6 +394,7 @@ public final class ArcaServer implements AutoCloseable {
             return;
         }
         ready.set(false);
+        handlerReady.set(false);
         http.close();
         closeAll(services);
         layer.close();

@@ -67,6 +67,7 @@ public final class ConfigLoader {
         d.put("log-format", "text");
         d.put("detect", "on");
         d.put("detect-rules", "");
+        d.put("zero-copy", "off");
         return d;
     }
 
@@ -260,7 +261,8 @@ public final class ConfigLoader {
                 onOff("metrics", v.get("metrics"), src),
                 oneOf("log-format", v.get("log-format"), src, List.of("text", "json")),
                 onOff("detect", v.get("detect"), src),
-                optionalPath(v.get("detect-rules")));
+                optionalPath(v.get("detect-rules")),
+                oneOf("zero-copy", v.get("zero-copy"), src, List.of("off", "verified", "unverified")));
     }
 
     private static Optional<Path> optionalPath(String value) {

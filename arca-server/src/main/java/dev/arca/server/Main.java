@@ -49,6 +49,9 @@ public final class Main {
             err.println("arca: " + e.getMessage());
             return 2;
         }
+        if (config.logFormat().equals("json")) {
+            dev.arca.server.metrics.JsonLogFormatter.install();
+        }
         ArcaServer server;
         try {
             server = ArcaServer.start(config, System.getenv());

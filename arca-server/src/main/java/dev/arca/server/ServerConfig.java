@@ -45,6 +45,8 @@ import java.util.Optional;
  * @param logFormat          "text" or "json" (one JSON object per log line)
  * @param detect             whether the ransomware detectors watch the request stream and respond
  * @param detectRules        a file overriding detector thresholds and responses, if set
+ * @param zeroCopy           "off", "verified" or "unverified": whether GETs of data stored as served
+ *                           (unencrypted, one data shard, no parity) go out with sendfile (see ShardFileReads)
  */
 public record ServerConfig(
         Path dataDir,
@@ -80,7 +82,8 @@ public record ServerConfig(
         boolean metrics,
         String logFormat,
         boolean detect,
-        Optional<Path> detectRules) {
+        Optional<Path> detectRules,
+        String zeroCopy) {
     /** {@link #tlsPort} when no TLS listener runs. */
     public static final int TLS_OFF = -1;
 

@@ -43,13 +43,36 @@ public final class AdminMain {
         System.exit(run(List.of(args), System.getenv(), System.out, System.err));
     }
 
+    /** The query of a key action: {@code create ID [--description D]}, {@code disable|enable|rotate|finish ID}, {@code rotate-master}. */
+    static List<Map.Entry<String, String>> keyAction(List<String> words, Map<String, String> flags) throws UsageException {
+        String action = words.getFirst();
+        if (action.equals("rotate-master") && words.size() == 1) {
+            return List.of(Map.entry("rotate-master", ""));
+        }
+        if (!List.of("create", "disable", "enable", "rotate", "finish").contains(action) || words.size() != 2) {
+            throw new UsageException("keys takes: create ID | disable ID | enable ID | rotate ID | finish ID | rotate-master");
+        }
+        List<Map.Entry<String, String>> query = new ArrayList<>();
+        query.add(Map.entry(action, words.get(1)));
+        if (action.equals("create") && flags.containsKey("description")) {
+            query.add(Map.entry("description", flags.get("description")));
+        }
+        return query;
+    }
+
     static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
         if (args.isEmpty() || args.getFirst().equals("--help")) {
             usage(err);
             return args.isEmpty() ? 2 : 0;
         }
         String command = args.getFirst();
-        if (!List.of("storage", "heal", "accounts", "create-account", "delete-account", "iam").contains(command)) {
+        if (command.equals("restore")) {
+            return RestoreCommand.run(args.subList(1, args.size()), env, out, err);
+        }
+        if (ContainmentCommand.COMMANDS.contains(command)) {
+            return ContainmentCommand.run(command, args.subList(1, args.size()), env, out, err);
+        }
+        if (!List.of("storage", "heal", "accounts", "create-account", "delete-account", "iam", "keys").contains(command)) {
             err.println("arca admin: unknown command '" + command + "'");
             usage(err);
             return 2;
@@ -57,6 +80,13 @@ public final class AdminMain {
         Map<String, String> flags = new LinkedHashMap<>();
         int first = 1;
         String iamAction = null;
+        List<String> keyArgs = new ArrayList<>();
+        if (command.equals("keys")) {
+            // keys [create ID | disable ID | enable ID | rotate ID | finish ID | rotate-master]
+            while (first < args.size() && !args.get(first).startsWith("--")) {
+                keyArgs.add(args.get(first++));
+            }
+        }
         if (command.equals("iam")) {
             if (args.size() < 2 || args.get(1).startsWith("--")) {
                 err.println("arca admin: iam needs an action, e.g. ./arca admin iam CreateUser --UserName alice");
@@ -101,6 +131,14 @@ public final class AdminMain {
                         }
                     });
                     out.println(admin.iam(params).text().trim());
+                    yield 0;
+                }
+                case "keys" -> {
+                    if (keyArgs.isEmpty()) {
+                        out.println(admin.call("GET", "keys", List.of()).text().trim());
+                    } else {
+                        out.println(admin.call("POST", "keys", keyAction(keyArgs, flags)).text().trim());
+                    }
                     yield 0;
                 }
                 case "delete-account" -> {
@@ -178,8 +216,12 @@ public final class AdminMain {
         err.println("""
                 usage: ./arca admin storage [connection flags]
                        ./arca admin heal [--bucket B [--prefix P]] [--drive N] [--deep true|false] [connection flags]
+                       ./arca admin restore --bucket B --to TIME [--prefix P] [--dry-run] [--resume JOB] (also ./arca restore)
                        ./arca admin accounts | create-account --name NAME | delete-account --id ACCOUNT_ID [connection flags]
                        ./arca admin iam ACTION [--Param value ...] [connection flags]
+                       ./arca admin quarantine|protect|detect ... (also ./arca quarantine ...; ./arca quarantine --help)
+                       ./arca admin keys [create ID [--description D] | disable ID | enable ID | rotate ID | finish ID
+                                          | rotate-master] [connection flags]   (no action: list the KEKs)
                          (any IAM or STS query action as the signing account, e.g. iam CreateUser --UserName alice,
                           iam PutUserPolicy --UserName alice --PolicyName p --PolicyDocument '{...}'; prints the XML answer)
                          (tenant accounts; create-account prints the account's root access key and secret once)
@@ -202,7 +244,7 @@ public final class AdminMain {
     private static final java.util.Set<String> STS_ACTIONS = java.util.Set.of("AssumeRole", "GetCallerIdentity");
 
     /** One signed connection to the admin API. */
-    private record Admin(HttpEndpoint endpoint, SigV4Signer signer, String access, String secret, String region) {
+    record Admin(HttpEndpoint endpoint, SigV4Signer signer, String access, String secret, String region) {
         static Admin connect(Map<String, String> flags, Map<String, String> env) throws IOException {
             String endpoint = flags.getOrDefault("endpoint", env.getOrDefault("ARCA_ENDPOINT", DEFAULT_ENDPOINT));
             String access = flags.getOrDefault("access-key", env.get("ARCA_ACCESS_KEY"));

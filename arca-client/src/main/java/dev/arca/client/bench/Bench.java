@@ -47,7 +47,13 @@ final class Bench {
         if (written.length == 0) {
             log.record(scenario.label() + " GET", "skipped: the PUT phase wrote no object");
         } else {
-            report(new Phase(config, scenario, Op.GET, payload, written, log).run());
+            PhaseResult get = new Phase(config, scenario, Op.GET, payload, written, log).run();
+            report(get);
+            if (scenario == Scenario.BATCH) {
+                PhaseResult batch = new Phase(config, scenario, Op.BATCH_GET, payload, written, log).run();
+                report(batch);
+                compare(get, batch);
+            }
         }
         if (!config.keep()) {
             Cleanup.deleteAll(config, size, written, log, err);
@@ -57,6 +63,23 @@ final class Bench {
     private void report(PhaseResult result) {
         err.println(result.summary());
         out.println(result.json(config.endpoint().url()));
+        out.flush();
+    }
+
+    /**
+     * The batch scenario's verdict: objects per second of single GETs and of batch GETs of the same
+     * objects, on the same connections count, and their ratio; one human line and one JSON line.
+     */
+    private void compare(PhaseResult single, PhaseResult batch) {
+        double ratio = single.objectsPerSecond() > 0 ? batch.objectsPerSecond() / single.objectsPerSecond() : 0;
+        err.printf(Locale.ROOT, "batch vs single GET of %s objects: %.1f vs %.1f objects/s = %.2fx (%d per batch)%n",
+                Units.formatSize(batch.size()), batch.objectsPerSecond(), single.objectsPerSecond(), ratio,
+                batch.objectsPerRequest());
+        out.println(String.format(Locale.ROOT, "{\"tool\":\"arca-bench\",\"endpoint\":%s,\"scenario\":\"batch\","
+                + "\"op\":\"COMPARE\",\"size\":%d,\"concurrency\":%d,\"batch_count\":%d,"
+                + "\"single_objects_per_s\":%.1f,\"batch_objects_per_s\":%.1f,\"ratio\":%.3f}",
+                PhaseResult.quote(config.endpoint().url()), batch.size(), batch.concurrency(), batch.objectsPerRequest(),
+                single.objectsPerSecond(), batch.objectsPerSecond(), ratio));
         out.flush();
     }
 

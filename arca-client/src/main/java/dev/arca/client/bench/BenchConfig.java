@@ -27,6 +27,8 @@ import javax.net.ssl.SSLSocketFactory;
  * @param scenarios the scenarios to run, in order
  * @param largeSize object size of the large scenario
  * @param smallSize object size of the small scenario
+ * @param batchObjectSize object size of the batch scenario
+ * @param batchCount objects per batch GET request in the batch scenario
  * @param keep whether to leave the written objects behind
  * @param seed seed of the payload bytes
  * @param verifyBodies whether GET bodies are compared byte for byte with what was written
@@ -46,6 +48,8 @@ record BenchConfig(
         List<Scenario> scenarios,
         long largeSize,
         long smallSize,
+        long batchObjectSize,
+        int batchCount,
         boolean keep,
         long seed,
         boolean verifyBodies,
@@ -58,6 +62,10 @@ record BenchConfig(
     static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
     /** Objects live in one byte array, so they stay well below the 2 GiB array limit. */
     static final long MAX_OBJECT_SIZE = Units.GIB;
+    /** Objects per batch GET: the server's limit per request. */
+    static final int MAX_BATCH_COUNT = 10_000;
+    /** Largest object of the batch scenario: a batch is about many small objects. */
+    static final long MAX_BATCH_OBJECT_SIZE = 16 * Units.MIB;
     private static final Set<String> BOOLEAN_FLAGS = Set.of("keep", "verify", "no-etag-check");
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
@@ -76,9 +84,12 @@ record BenchConfig(
               --warmup D           unmeasured time before each phase (default 2s); phases
                                    of objects >= 1MiB warm up with one request per worker
               --timeout D          socket read timeout (default 60s)
-              --scenarios LIST     comma-separated: large,small (default large,small)
+              --scenarios LIST     comma-separated: large,small,batch (default large,small)
               --large-size SIZE    large object size (default 64MiB)
               --small-size SIZE    small object size (default 4KiB)
+              --batch-object-size SIZE  object size of the batch scenario (default 10KiB)
+              --batch-count N      objects per batch GET, 1..%d (default 100); the batch scenario
+                                   reports objects/s of single GETs and of batch GETs, and the ratio
               --keep               keep the objects written (default: delete them)
               --seed N             seed of the payload bytes (default 1)
               --verify             compare GET bodies with the payload (costs client CPU)
@@ -87,7 +98,7 @@ record BenchConfig(
             sizes: 4096, 4KiB, 64MiB, 1GiB (k/m/g = KiB/MiB/GiB; KB/MB/GB = powers of 1000)
             durations: 500ms, 10s, 2m
             stdout: one JSON line per phase; stderr: human summary. exit: 0 ok, 1 request errors, 2 usage
-            """.formatted(DEFAULT_ENDPOINT, MAX_CONCURRENCY);
+            """.formatted(DEFAULT_ENDPOINT, MAX_CONCURRENCY, MAX_BATCH_COUNT);
 
     /** Parses the command line; flags win over the environment. */
     static BenchConfig parse(String[] args, Map<String, String> env) throws UsageException {
@@ -103,6 +114,8 @@ record BenchConfig(
         String scenarios = "large,small";
         String largeSize = "64MiB";
         String smallSize = "4KiB";
+        String batchObjectSize = "10KiB";
+        String batchCount = "100";
         String seed = "1";
         boolean keep = false;
         boolean verify = false;
@@ -149,6 +162,8 @@ record BenchConfig(
                 case "scenarios" -> scenarios = value;
                 case "large-size" -> largeSize = value;
                 case "small-size" -> smallSize = value;
+                case "batch-object-size" -> batchObjectSize = value;
+                case "batch-count" -> batchCount = value;
                 case "seed" -> seed = value;
                 case "trust-cert", "insecure-trust-cert" -> trustCert = value;
                 default -> throw new UsageException("unknown option: --" + name);
@@ -189,6 +204,8 @@ record BenchConfig(
                 parseScenarios(scenarios),
                 parseSize("--large-size", largeSize),
                 parseSize("--small-size", smallSize),
+                parseBatchObjectSize(batchObjectSize),
+                (int) parseBounded("--batch-count", batchCount, 1, MAX_BATCH_COUNT),
                 keep,
                 parseSeed(seed),
                 verify,
@@ -201,6 +218,7 @@ record BenchConfig(
         return switch (scenario) {
             case LARGE -> largeSize;
             case SMALL -> smallSize;
+            case BATCH -> batchObjectSize;
         };
     }
 
@@ -259,13 +277,21 @@ record BenchConfig(
         return n;
     }
 
+    private static long parseBatchObjectSize(String value) throws UsageException {
+        long n = parseSize("--batch-object-size", value);
+        if (n > MAX_BATCH_OBJECT_SIZE) {
+            throw new UsageException("--batch-object-size: at most " + Units.formatSize(MAX_BATCH_OBJECT_SIZE) + ": " + value);
+        }
+        return n;
+    }
+
     private static List<Scenario> parseScenarios(String value) throws UsageException {
         List<Scenario> out = new ArrayList<>();
         for (String part : value.split(",", -1)) {
             Scenario s = Scenario.byLabel(part.strip());
             if (s == null) {
                 throw new UsageException("--scenarios: unknown scenario '" + part.strip()
-                        + "' (known: large, small)");
+                        + "' (known: large, small, batch)");
             }
             if (!out.contains(s)) {
                 out.add(s);

@@ -9,9 +9,13 @@ import java.util.Map;
  *
  * <pre>{"tool":"arca-bench","endpoint":"http://127.0.0.1:9000","scenario":"large","op":"PUT",
  * "size":67108864,"concurrency":8,"seconds":10.02,"requests":123,"errors":0,"bytes":8254390272,
- * "GBps":0.8238,"ops_per_s":12.3,"p50_ms":612.1,"p99_ms":801.2,"max_ms":820.0,"client_cpu_s":3.2}</pre>
+ * "GBps":0.8238,"ops_per_s":12.3,"objects_per_s":12.3,"p50_ms":612.1,"p99_ms":801.2,"max_ms":820.0,
+ * "client_cpu_s":3.2}</pre>
  *
- * <p>{@code GBps} is bytes / seconds / 1e9; {@code ops_per_s} counts successful requests;
+ * <p>{@code GBps} is bytes / seconds / 1e9; {@code ops_per_s} counts successful requests and
+ * {@code objects_per_s} the objects they moved (a batch GET's whole batch; op {@code BATCH_GET}).
+ * The {@code batch} scenario ends with one more line, op {@code COMPARE}, giving
+ * {@code single_objects_per_s}, {@code batch_objects_per_s} and their {@code ratio};
  * percentiles cover successful requests; {@code client_cpu_s} is the CPU time of the whole client
  * process (all its threads, from {@code com.sun.management.OperatingSystemMXBean}) during the
  * measured window. Exit code: 0 when no request failed, 1 when any did, 2 on bad usage.

@@ -6,7 +6,7 @@ package dev.arca.client.bench;
  * long the run, which per-request arrays of a 600 s small-object phase would not be. One
  * instance per thread; {@link #add} merges.
  */
-final class LatencyHistogram {
+public final class LatencyHistogram {
 
     /** Bits of resolution per power of two, counting the leading one. */
     private static final int PRECISION_BITS = 7;
@@ -22,7 +22,7 @@ final class LatencyHistogram {
     private long max;
 
     /** Records one latency. */
-    void record(long nanos) {
+    public void record(long nanos) {
         long v = Math.clamp(nanos, 0, MAX_VALUE);
         counts[index(v)]++;
         total++;
@@ -30,7 +30,7 @@ final class LatencyHistogram {
     }
 
     /** Adds another histogram's counts to this one. */
-    void add(LatencyHistogram other) {
+    public void add(LatencyHistogram other) {
         for (int i = 0; i < BUCKETS; i++) {
             counts[i] += other.counts[i];
         }
@@ -38,12 +38,13 @@ final class LatencyHistogram {
         max = Math.max(max, other.max);
     }
 
-    long count() {
+    /** Values recorded. */
+    public long count() {
         return total;
     }
 
     /** The largest recorded value, exact. */
-    long max() {
+    public long max() {
         return max;
     }
 
@@ -51,7 +52,7 @@ final class LatencyHistogram {
      * The value at quantile {@code q} (0..1]: the middle of the bucket holding the
      * {@code ceil(q * count)}-th smallest value, or 0 when empty.
      */
-    long quantile(double q) {
+    public long quantile(double q) {
         if (total == 0) {
             return 0;
         }

@@ -3,5 +3,7 @@ package dev.arca.client.bench;
 /** The operation a phase repeats. */
 enum Op {
     PUT,
-    GET
+    GET,
+    /** {@code POST /bucket?batchGet} of {@link BenchConfig#batchCount()} objects, answered as one tar stream. */
+    BATCH_GET
 }

@@ -46,7 +46,7 @@ final class Phase {
      * @param readKeys packed keys a GET phase reads (see {@link #writtenKeys()}); empty for PUT
      */
     Phase(BenchConfig config, Scenario scenario, Op op, Payload payload, long[] readKeys, ErrorLog log) {
-        if (op == Op.GET && readKeys.length == 0) {
+        if ((op == Op.GET || op == Op.BATCH_GET) && readKeys.length == 0) {
             throw new IllegalArgumentException("a GET phase needs keys to read");
         }
         this.config = config;
@@ -121,7 +121,8 @@ final class Phase {
             seconds = (end - measureStart) / 1e9;
         }
         double cpuSeconds = cpuStart >= 0 && cpuEnd >= 0 && measuring ? (cpuEnd - cpuStart) / 1e9 : -1;
-        return new PhaseResult(scenario, op, size, n, seconds, requests, errors, bytes, latencies, cpuSeconds);
+        return new PhaseResult(scenario, op, size, n, seconds, requests, errors, bytes, latencies, cpuSeconds,
+                objectsPerRequest());
     }
 
     /** Keys this (PUT) phase wrote successfully, warm-up included, packed as (worker, n). */
@@ -155,6 +156,11 @@ final class Phase {
         return -1;
     }
 
+    /** Objects one successful request moves: a whole batch for batch GETs. */
+    private int objectsPerRequest() {
+        return op == Op.BATCH_GET ? config.batchCount() : 1;
+    }
+
     private String context() {
         return scenario.label() + " " + op;
     }
@@ -179,6 +185,7 @@ final class Phase {
         private final S3Client client = new S3Client(config);
         private final LatencyHistogram latencies = new LatencyHistogram();
         private final VerifyingSink verifier = new VerifyingSink();
+        private final TarCheckSink tarCheck = new TarCheckSink();
         private long[] written = new long[INITIAL_KEY_CAPACITY];
         private int writtenCount;
         private long next;
@@ -218,7 +225,7 @@ final class Phase {
                     requests++;
                     lastEnd = t1;
                     if (ok) {
-                        bytes += size;
+                        bytes += (long) size * objectsPerRequest();
                         latencies.record(t1 - t0);
                     } else {
                         errors++;
@@ -238,7 +245,11 @@ final class Phase {
         /** One request; failures are logged and reported as {@code false}, never thrown. */
         private boolean once() {
             try {
-                return op == Op.PUT ? put() : get();
+                return switch (op) {
+                    case PUT -> put();
+                    case GET -> get();
+                    case BATCH_GET -> batchGet();
+                };
             } catch (IOException e) {
                 log.record(context(), e.toString());
                 return false;
@@ -288,6 +299,36 @@ final class Phase {
                 return fail("GET " + key + ": body differs from what was written");
             }
             return true;
+        }
+
+        /** One batch GET of the next {@code batchCount} keys (wrapping around the key list). */
+        private boolean batchGet() throws IOException {
+            int count = config.batchCount();
+            java.util.List<String> keys = new java.util.ArrayList<>(count);
+            int[] offsets = new int[count];
+            for (int i = 0; i < count; i++) {
+                long packed = readKeys[cursor];
+                cursor = cursor + 1 == readKeys.length ? 0 : cursor + 1;
+                keys.add(keyOf(size, packed));
+                offsets[i] = payload.offset(Payload.variantOf((int) (packed >>> WORKER_SHIFT), packed & N_MASK));
+            }
+            tarCheck.expect(keys, size, !config.verifyBodies() ? null : new TarCheckSink.Expected() {
+                @Override
+                public byte[] data() {
+                    return payload.data();
+                }
+
+                @Override
+                public int offsetOf(int member) {
+                    return offsets[member];
+                }
+            });
+            HttpResponse r = client.batchGet(keys, tarCheck);
+            if (r.status() != 200) {
+                return fail("batch GET of " + count + " keys from " + keys.getFirst() + ": " + describe(r));
+            }
+            String problem = tarCheck.problem();
+            return problem == null || fail("batch GET of " + count + " keys from " + keys.getFirst() + ": " + problem);
         }
 
         private boolean fail(String message) {

@@ -16,9 +16,10 @@ import java.util.Locale;
  * @param bytes payload bytes moved by the successful requests
  * @param latencies latencies of the successful requests
  * @param cpuSeconds client process CPU time over the window, or -1 if the JVM cannot tell
+ * @param objectsPerRequest objects one successful request moves (a batch GET's batch size, else 1)
  */
 record PhaseResult(Scenario scenario, Op op, long size, int concurrency, double seconds, long requests,
-        long errors, long bytes, LatencyHistogram latencies, double cpuSeconds) {
+        long errors, long bytes, LatencyHistogram latencies, double cpuSeconds, int objectsPerRequest) {
 
     private static final double NANOS_PER_MILLI = 1e6;
     private static final double BYTES_PER_GB = 1e9;
@@ -33,6 +34,11 @@ record PhaseResult(Scenario scenario, Op op, long size, int concurrency, double 
     /** Successful operations per second. */
     double opsPerSecond() {
         return seconds > 0 ? (requests - errors) / seconds : 0;
+    }
+
+    /** Objects moved per second by successful requests. */
+    double objectsPerSecond() {
+        return opsPerSecond() * objectsPerRequest;
     }
 
     double p50Millis() {
@@ -61,6 +67,7 @@ record PhaseResult(Scenario scenario, Op op, long size, int concurrency, double 
                 + ",\"bytes\":" + bytes
                 + ",\"GBps\":" + fixed(gbps(), 4)
                 + ",\"ops_per_s\":" + fixed(opsPerSecond(), 1)
+                + ",\"objects_per_s\":" + fixed(objectsPerSecond(), 1)
                 + ",\"p50_ms\":" + fixed(p50Millis(), 3)
                 + ",\"p99_ms\":" + fixed(p99Millis(), 3)
                 + ",\"max_ms\":" + fixed(maxMillis(), 3)
@@ -71,10 +78,12 @@ record PhaseResult(Scenario scenario, Op op, long size, int concurrency, double 
     /** The human line. */
     String summary() {
         return String.format(Locale.ROOT,
-                "%-5s %-3s %7s x%d: %d requests, %d errors in %.2f s | %.3f GB/s | %.1f ops/s"
+                "%-5s %-3s %7s x%d: %d requests, %d errors in %.2f s | %.3f GB/s | %.1f ops/s%s"
                         + " | p50 %.2f ms, p99 %.2f ms, max %.2f ms | client CPU %.2f s",
                 scenario.label(), op, Units.formatSize(size), concurrency, requests, errors, seconds,
-                gbps(), opsPerSecond(), p50Millis(), p99Millis(), maxMillis(), cpuSeconds);
+                gbps(), opsPerSecond(), objectsPerRequest == 1 ? ""
+                        : String.format(Locale.ROOT, " (%.1f objects/s, %d per request)", objectsPerSecond(), objectsPerRequest),
+                p50Millis(), p99Millis(), maxMillis(), cpuSeconds);
     }
 
     private static String fixed(double value, int decimals) {

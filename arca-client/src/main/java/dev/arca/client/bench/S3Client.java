@@ -20,6 +20,8 @@ import java.util.Map;
 final class S3Client implements AutoCloseable {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The bucket subresource of Arca's batch GET. */
+    static final String BATCH_GET_QUERY = "batchGet";
 
     private final HttpConnection connection;
     private final SigV4Signer signer;
@@ -43,19 +45,34 @@ final class S3Client implements AutoCloseable {
     }
 
     HttpResponse createBucket() throws IOException {
-        return send("PUT", null, null, 0, 0, BodySink.DISCARD);
+        return send("PUT", null, null, null, 0, 0, BodySink.DISCARD);
     }
 
     HttpResponse putObject(String key, byte[] data, int offset, int length) throws IOException {
-        return send("PUT", key, data, offset, length, BodySink.DISCARD);
+        return send("PUT", key, null, data, offset, length, BodySink.DISCARD);
     }
 
     HttpResponse getObject(String key, BodySink sink) throws IOException {
-        return send("GET", key, null, 0, 0, sink);
+        return send("GET", key, null, null, 0, 0, sink);
+    }
+
+    /** Batch GET of {@code keys}: one POST, the objects come back as a tar stream into {@code sink}. */
+    HttpResponse batchGet(List<String> keys, BodySink sink) throws IOException {
+        byte[] body = batchBody(keys);
+        return send("POST", null, BATCH_GET_QUERY, body, 0, body.length, sink);
+    }
+
+    /** The batch GET request body: {@code {"objects":[{"key":"..."},...]}}. */
+    static byte[] batchBody(List<String> keys) {
+        StringBuilder json = new StringBuilder("{\"objects\":[");
+        for (int i = 0; i < keys.size(); i++) {
+            json.append(i == 0 ? "" : ",").append("{\"key\":").append(PhaseResult.quote(keys.get(i))).append('}');
+        }
+        return json.append("]}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     HttpResponse deleteObject(String key) throws IOException {
-        return send("DELETE", key, null, 0, 0, BodySink.DISCARD);
+        return send("DELETE", key, null, null, 0, 0, BodySink.DISCARD);
     }
 
     /** TCP connections opened so far. */
@@ -73,15 +90,17 @@ final class S3Client implements AutoCloseable {
         connection.close();
     }
 
-    private HttpResponse send(String method, String key, byte[] body, int offset, int length, BodySink sink)
+    /** @param query a valueless query parameter (a subresource), or null */
+    private HttpResponse send(String method, String key, String query, byte[] body, int offset, int length, BodySink sink)
             throws IOException {
-        String target = SigV4Signer.encodePath(key == null ? "/" + bucket : "/" + bucket + "/" + key);
+        String path = SigV4Signer.encodePath(key == null ? "/" + bucket : "/" + bucket + "/" + key);
+        String target = query == null ? path : path + "?" + query;
         List<HttpHeader> headers;
         if (signer == null) {
             headers = List.of();
         } else {
             String amzDate = amzDate();
-            String authorization = signer.sign(method, target, List.of(),
+            String authorization = signer.sign(method, path, query == null ? List.of() : List.of(Map.entry(query, "")),
                     Map.of("host", host,
                             SigV4Signer.DATE_HEADER, amzDate,
                             SigV4Signer.CONTENT_SHA256_HEADER, SigV4Signer.UNSIGNED_PAYLOAD),

@@ -1,9 +1,14 @@
 package dev.arca.client.bench;
 
-/** A workload: objects of one size, written in a PUT phase and read back in a GET phase. */
+/**
+ * A workload: objects of one size, written in a PUT phase and read back in a GET phase; the batch
+ * scenario then reads the same objects again with batch GETs ({@code POST /bucket?batchGet}) and
+ * compares objects per second.
+ */
 enum Scenario {
     LARGE("large"),
-    SMALL("small");
+    SMALL("small"),
+    BATCH("batch");
 
     private final String label;
 

@@ -6,11 +6,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parsing and printing of byte sizes ({@code 64MiB}) and durations ({@code 10s}). */
-final class Units {
+public final class Units {
 
-    static final long KIB = 1024;
-    static final long MIB = KIB * KIB;
-    static final long GIB = KIB * MIB;
+    public static final long KIB = 1024;
+    public static final long MIB = KIB * KIB;
+    public static final long GIB = KIB * MIB;
     private static final long KB = 1000;
     private static final long MB = KB * KB;
     private static final long GB = KB * MB;
@@ -27,7 +27,7 @@ final class Units {
      *
      * @throws IllegalArgumentException if the text is not such a size or overflows
      */
-    static long parseSize(String text) {
+    public static long parseSize(String text) {
         Matcher m = SIZE.matcher(text.strip());
         if (!m.matches()) {
             throw new IllegalArgumentException("not a size: '" + text + "' (try 4KiB, 64MiB, 1GiB)");
@@ -55,7 +55,7 @@ final class Units {
      *
      * @throws IllegalArgumentException if the text is not such a duration
      */
-    static Duration parseDuration(String text) {
+    public static Duration parseDuration(String text) {
         Matcher m = DURATION.matcher(text.strip());
         if (!m.matches()) {
             throw new IllegalArgumentException("not a duration: '" + text + "' (try 500ms, 10s, 2m)");
@@ -71,7 +71,7 @@ final class Units {
     }
 
     /** The shortest exact form: {@code 64MiB}, {@code 4KiB}, or plain bytes like {@code 1000B}. */
-    static String formatSize(long bytes) {
+    public static String formatSize(long bytes) {
         if (bytes > 0 && bytes % GIB == 0) {
             return bytes / GIB + "GiB";
         }

@@ -215,6 +215,9 @@ public final class HttpConnection implements AutoCloseable {
         boolean success = h.status < 300;
         BodyCollector errors = success ? null : new BodyCollector(ERROR_BODY_LIMIT);
         BodySink target = success ? sink : errors;
+        if (success) {
+            sink.begin(h.status, h.headers);
+        }
         // A server may answer early (say 403) and close before taking the whole body: report its
         // answer rather than the broken pipe, and never reuse a socket whose request was cut short.
         boolean keepAlive = h.keepAlive && writeFailure == null;

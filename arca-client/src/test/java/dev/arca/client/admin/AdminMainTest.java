@@ -53,6 +53,20 @@ class AdminMainTest {
     }
 
     @Test
+    void keyActionsBecomeAdminQueriesAndBadOnesAreUsageErrors() throws Exception {
+        assertThat(AdminMain.keyAction(List.of("create", "orders"), Map.of("description", "order data")))
+                .containsExactly(Map.entry("create", "orders"), Map.entry("description", "order data"));
+        assertThat(AdminMain.keyAction(List.of("rotate", "arca/s3"), Map.of())).containsExactly(Map.entry("rotate", "arca/s3"));
+        assertThat(AdminMain.keyAction(List.of("rotate-master"), Map.of())).containsExactly(Map.entry("rotate-master", ""));
+        for (List<String> bad : List.of(List.of("rotate"), List.of("explode", "k"), List.of("rotate-master", "x"))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdminMain.keyAction(bad, Map.of()))
+                    .isInstanceOf(AdminMain.UsageException.class);
+        }
+        assertThat(run(List.of("keys", "disable", "--endpoint", "http://127.0.0.1:1", "--access-key", "ak",
+                "--secret-key", "secret123"), Map.of())).isEqualTo(2);
+    }
+
+    @Test
     void summaryFieldsAreParsed() {
         Map<String, String> f = AdminMain.fields("{\"job\":\"X\",\"done\":true,\"scanned\":12,\"unrecoverable\":0}");
         assertThat(f).containsEntry("done", "true").containsEntry("scanned", "12").containsEntry("unrecoverable", "0");

@@ -104,12 +104,15 @@ public final class SealedKv implements Kv {
         KvCursor inner = raw.scan(from, to);
         return new KvCursor() {
             private byte[] value;
+            /** The entry's key as the value was sealed under it: a copy, since callers may scribble on key(). */
+            private byte[] aad;
 
             @Override
             public boolean next() {
                 value = null;
                 while (inner.next()) {
                     if (!isOwn(inner.key())) {
+                        aad = inner.key().clone();
                         return true;
                     }
                 }
@@ -124,9 +127,9 @@ public final class SealedKv implements Kv {
             @Override
             public byte[] value() {
                 if (value == null) {
-                    value = open(inner.key(), inner.value());
+                    value = open(aad, inner.value());
                 }
-                return value;
+                return value.clone();
             }
 
             @Override

@@ -33,8 +33,21 @@ public record HttpResponse(int status, Headers headers, Body body) {
         }
     }
 
-    /** Exactly {@code length} bytes read from {@code stream}. */
-    public record Streamed(long length, InputStream stream) implements Body {}
+    /**
+     * Exactly {@code length} bytes read from {@code stream}; or, with {@link #UNKNOWN_LENGTH}, every
+     * byte up to the stream's end, sent with chunked transfer coding (close-delimited to HTTP/1.0
+     * clients), for bodies produced as they are sent.
+     */
+    public record Streamed(long length, InputStream stream) implements Body {
+        /** The length of a body whose size is known only once its stream ends. */
+        public static final long UNKNOWN_LENGTH = -1;
+    }
+
+    /**
+     * Exactly {@code length} bytes from {@code source}: sent from its files (zero-copy) where the
+     * connection allows, else from its stream. The transport closes the source when done.
+     */
+    public record FromFiles(long length, FileSource source) implements Body {}
 
     public static HttpResponse empty(int status, Headers headers) {
         return new HttpResponse(status, headers, new Empty());

@@ -35,6 +35,9 @@ import java.util.concurrent.TimeUnit;
 final class ResponseWriter {
     private static final System.Logger LOG = System.getLogger(ResponseWriter.class.getName());
 
+    /** File regions written but not yet transferred before the writer waits for the oldest. */
+    static final int MAX_REGIONS_IN_FLIGHT = 4;
+
     /** Response header fields the transport owns: framing and connection management. */
     private static final List<String> TRANSPORT_FIELDS = List.of("connection", "transfer-encoding", "content-length", "keep-alive");
 
@@ -61,6 +64,8 @@ final class ResponseWriter {
             // The client is gone (or the server closed it after the grace): nothing to write to.
             if (response.body() instanceof HttpResponse.Streamed streamed) {
                 closeQuietly(streamed.stream());
+            } else if (response.body() instanceof HttpResponse.FromFiles files) {
+                closeQuietly(files.source());
             }
             return;
         }
@@ -72,6 +77,7 @@ final class ResponseWriter {
                         ? writeNow(connection, exchange, response)
                         : writeBytes(response, bytes.data());
                 case HttpResponse.Streamed streamed -> writeStreamed(response, streamed);
+                case HttpResponse.FromFiles files -> writeFiles(response, files);
             };
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "writing the response to " + exchange + " failed", e);
@@ -93,6 +99,9 @@ final class ResponseWriter {
     static ChannelFuture writeNow(Connection connection, NettyExchange exchange, HttpResponse response) {
         if (response.body() instanceof HttpResponse.Streamed streamed && streamed.length() != 0 && !bodyless(exchange, response.status())) {
             throw new IllegalArgumentException("streamed bodies are written by write(), on a virtual thread");
+        }
+        if (response.body() instanceof HttpResponse.FromFiles files && files.length() != 0 && !bodyless(exchange, response.status())) {
+            throw new IllegalArgumentException("file bodies are written by write(), on a virtual thread");
         }
         DefaultHttpResponse head;
         boolean keepAlive = keepAlive(connection, exchange, response);
@@ -146,12 +155,15 @@ final class ResponseWriter {
     private ChannelFuture writeStreamed(HttpResponse response, HttpResponse.Streamed streamed) {
         InputStream in = streamed.stream();
         try {
-            if (streamed.length() < 0) {
+            if (streamed.length() < 0 && streamed.length() != HttpResponse.Streamed.UNKNOWN_LENGTH) {
                 LOG.log(System.Logger.Level.ERROR, "negative streamed body length in the response to {0}", exchange);
                 return writeNow(connection, exchange, internalError());
             }
             if (streamed.length() == 0 || bodyless(exchange, response.status())) {
                 return writeNow(connection, exchange, response);
+            }
+            if (streamed.length() == HttpResponse.Streamed.UNKNOWN_LENGTH) {
+                return writeUnknownLength(response, in);
             }
             long remaining = streamed.length();
             ByteBuf piece;
@@ -193,6 +205,152 @@ final class ResponseWriter {
         } finally {
             closeQuietly(in);
         }
+    }
+
+    /**
+     * Sends a body that lies in files as it is to be sent: over TLS (which must encrypt every byte)
+     * through its stream like any streamed body; otherwise one {@link SharedFileRegion} per piece,
+     * which the kernel copies from the page cache to the socket ({@code sendfile}). A region adds
+     * nothing to the channel's pending bytes, so backpressure is a window of
+     * {@link #MAX_REGIONS_IN_FLIGHT} unfinished writes. The source's files are closed on the event
+     * loop once the last write is done or the connection is closed, never while a transfer may run.
+     */
+    private ChannelFuture writeFiles(HttpResponse response, HttpResponse.FromFiles files) {
+        dev.arca.s3.http.FileSource source = files.source();
+        if (exchange.secure() || files.length() == 0 || bodyless(exchange, response.status())) {
+            try {
+                HttpResponse.Streamed streamed = new HttpResponse.Streamed(files.length(), source.stream());
+                return writeStreamed(new HttpResponse(response.status(), response.headers(), streamed), streamed);
+            } finally {
+                closeQuietly(source);
+            }
+        }
+        boolean handedOver = false;
+        try {
+            dev.arca.s3.http.FileSource.Piece piece;
+            try {
+                piece = source.next();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "response body of " + exchange + " failed before its first byte", e);
+                return writeNow(connection, exchange, internalError());
+            }
+            boolean keepAlive = keepAlive(connection, exchange, response);
+            DefaultHttpResponse head;
+            try {
+                head = head(exchange, response, keepAlive);
+            } catch (IllegalArgumentException e) {
+                LOG.log(System.Logger.Level.ERROR, "invalid response to " + exchange, e);
+                return writeNow(connection, exchange, internalError());
+            }
+            // From here on regions may be in flight: only the event loop may close the files.
+            handedOver = true;
+            ChannelFutureListener onClose = f -> closeQuietly(source);
+            ctx.channel().closeFuture().addListener(onClose);
+            ctx.write(head);
+            java.util.ArrayDeque<ChannelFuture> inFlight = new java.util.ArrayDeque<>();
+            long remaining = files.length();
+            while (piece != null) {
+                if (piece.count() <= 0 || piece.count() > remaining) {
+                    LOG.log(System.Logger.Level.ERROR, "file body of {0} has a bad piece; aborting", exchange);
+                    ctx.close();
+                    return null;
+                }
+                remaining -= piece.count();
+                inFlight.add(ctx.writeAndFlush(new SharedFileRegion(piece.channel(), piece.position(), piece.count())));
+                if (inFlight.size() > MAX_REGIONS_IN_FLIGHT) {
+                    ChannelFuture oldest = inFlight.poll();
+                    if (!oldest.awaitUninterruptibly(stallNanos, TimeUnit.NANOSECONDS) || !oldest.isSuccess()) {
+                        ctx.close();
+                        return null;
+                    }
+                }
+                try {
+                    piece = source.next();
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "response body of " + exchange + " failed mid-way; aborting", e);
+                    ctx.close();
+                    return null;
+                }
+            }
+            if (remaining != 0) {
+                LOG.log(System.Logger.Level.ERROR, "file body of {0} ended {1} bytes early; aborting", exchange, remaining);
+                ctx.close();
+                return null;
+            }
+            ChannelFuture last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            last.addListener((ChannelFutureListener) f -> {
+                closeQuietly(source);
+                ctx.channel().closeFuture().removeListener(onClose); // the connection lives on: don't pile up listeners
+            });
+            return finish(last, keepAlive);
+        } finally {
+            if (!handedOver) {
+                closeQuietly(source);
+            }
+        }
+    }
+
+    /**
+     * Streams a body of unknown length until its stream ends: chunked transfer coding for HTTP/1.1,
+     * and for HTTP/1.0 raw bytes ended by closing the connection. As with a known length, the
+     * first piece is read before the status line (a stream failing at once is a clean 500); a
+     * failure later closes the connection, so the client never sees the chunked terminator.
+     */
+    private ChannelFuture writeUnknownLength(HttpResponse response, InputStream in) {
+        ByteBuf piece;
+        try {
+            piece = readAvailablePiece(in);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "response body of " + exchange + " failed before its first byte", e);
+            return writeNow(connection, exchange, internalError());
+        }
+        boolean keepAlive = !exchange.isHttp10() && keepAlive(connection, exchange, response);
+        DefaultHttpResponse head;
+        try {
+            head = head(exchange, response, keepAlive);
+        } catch (IllegalArgumentException e) {
+            if (piece != null) {
+                piece.release();
+            }
+            LOG.log(System.Logger.Level.ERROR, "invalid response to " + exchange, e);
+            return writeNow(connection, exchange, internalError());
+        }
+        ctx.write(head);
+        while (piece != null) {
+            ctx.writeAndFlush(new DefaultHttpContent(piece));
+            if (!connection.awaitWritable(stallNanos)) {
+                ctx.close();
+                return null;
+            }
+            try {
+                piece = readAvailablePiece(in);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "response body of " + exchange + " failed mid-way; aborting", e);
+                ctx.close();
+                return null;
+            }
+        }
+        return finish(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
+    }
+
+    /** Up to one piece of the stream, or null at its end: the stream's bytes so far, never an empty buffer. */
+    private ByteBuf readAvailablePiece(InputStream in) throws IOException {
+        ByteBuf piece = ctx.alloc().heapBuffer(Limits.STREAM_PIECE_BYTES, Limits.STREAM_PIECE_BYTES);
+        try {
+            while (piece.isWritable()) {
+                if (piece.writeBytes(in, piece.writableBytes()) < 0) {
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            piece.release();
+            throw e;
+        }
+        if (piece.readableBytes() == 0) {
+            piece.release();
+            return null;
+        }
+        return piece;
     }
 
     /**
@@ -268,10 +426,16 @@ final class ResponseWriter {
         String declared = response.headers().get("content-length");
         long length = response.body().length();
         if (exchange.isHead()) {
-            fields.set(HttpHeaderNames.CONTENT_LENGTH, declared != null ? declared : Long.toString(length));
+            if (declared != null || length >= 0) {
+                fields.set(HttpHeaderNames.CONTENT_LENGTH, declared != null ? declared : Long.toString(length));
+            }
         } else if (status == 304) {
             if (declared != null) {
                 fields.set(HttpHeaderNames.CONTENT_LENGTH, declared);
+            }
+        } else if (status != 204 && length == HttpResponse.Streamed.UNKNOWN_LENGTH) {
+            if (!exchange.isHttp10()) {
+                fields.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
         } else if (status != 204) {
             if (declared != null && !declared.trim().equals(Long.toString(length))) {
@@ -288,7 +452,7 @@ final class ResponseWriter {
         return head;
     }
 
-    private static void closeQuietly(InputStream in) {
+    private static void closeQuietly(java.io.Closeable in) {
         try {
             in.close();
         } catch (IOException | RuntimeException e) {
