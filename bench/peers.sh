@@ -109,7 +109,9 @@ declare -A AK=([s3proxy]=local-identity [s3rver]=S3RVER [swift]=test:tester [rad
 declare -A SK=([s3proxy]=local-credential [s3rver]=S3RVER [swift]=testing [radosgw]=h7GhxuBLTrlhVUyxSPUKUV8r/2EI4ngqJxD7iBdBYLhwluN30JaT3Q==)
 for peer in $PEERS; do
   echo "== $peer" >&2
-  if ! timeout 900 bash ../shared/peers/peer-$peer.sh start > "$WORK/peer-$peer.log" 2>&1; then
+  # install is idempotent (packages, npm module, jar); the first run downloads, later ones only check.
+  if ! { timeout 1200 bash ../shared/peers/peer-$peer.sh install && timeout 300 bash ../shared/peers/peer-$peer.sh start; } \
+      > "$WORK/peer-$peer.log" 2>&1; then
     record "$peer" "start" "failed: $(tail -1 "$WORK/peer-$peer.log")"
     continue
   fi
