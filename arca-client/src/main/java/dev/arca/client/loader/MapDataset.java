@@ -61,13 +61,8 @@ public final class MapDataset {
 
     /** The keys worker {@code worker} of {@code workers} reads in epoch {@code epoch}, in order. */
     public List<String> keysFor(long epoch, int worker, int workers) {
-        checkWorker(worker, workers);
-        List<String> order = order(epoch);
-        List<String> mine = new ArrayList<>(order.size() / workers + 1);
-        for (int i = worker; i < order.size(); i += workers) {
-            mine.add(order.get(i));
-        }
-        return mine;
+        WorkerSplit.check(worker, workers);
+        return WorkerSplit.slice(order(epoch), worker, workers);
     }
 
     /**
@@ -76,32 +71,7 @@ public final class MapDataset {
      * more than keys included, and keeps every worker busy across epoch boundaries.
      */
     public Iterator<String> stream(int worker, int workers) {
-        checkWorker(worker, workers);
-        if (keys.isEmpty()) {
-            throw new IllegalStateException("empty dataset");
-        }
-        return new Iterator<>() {
-            private long position = worker;
-            private long epoch = -1;
-            private List<String> order;
-
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public String next() {
-                long e = position / keys.size();
-                if (e != epoch) {
-                    epoch = e;
-                    order = order(e);
-                }
-                String key = order.get((int) (position % keys.size()));
-                position += workers;
-                return key;
-            }
-        };
+        return WorkerSplit.endless(keys.size(), this::order, worker, workers);
     }
 
     /**
@@ -115,11 +85,6 @@ public final class MapDataset {
         return new SampleIterator(loader, keysFor(epoch, worker, workers).iterator(), readAhead);
     }
 
-    private static void checkWorker(int worker, int workers) {
-        if (workers < 1 || worker < 0 || worker >= workers) {
-            throw new IllegalArgumentException("worker " + worker + " of " + workers);
-        }
-    }
 
     /** Keeps {@code readAhead} whole-object reads in flight, delivers them in key order. */
     private static final class SampleIterator implements CloseableIterator<Sample> {

@@ -58,13 +58,8 @@ public final class WebDatasetShards {
 
     /** The shards worker {@code worker} of {@code workers} streams in epoch {@code epoch}, in order. */
     public List<String> shardsFor(long epoch, int worker, int workers) {
-        checkWorker(worker, workers);
-        List<String> order = order(epoch);
-        List<String> mine = new ArrayList<>();
-        for (int i = worker; i < order.size(); i += workers) {
-            mine.add(order.get(i));
-        }
-        return mine;
+        WorkerSplit.check(worker, workers);
+        return WorkerSplit.slice(order(epoch), worker, workers);
     }
 
     /** Worker {@code worker}'s samples of one epoch, shuffled through the buffer. Close it if you stop early. */
@@ -78,32 +73,11 @@ public final class WebDatasetShards {
      * of the epochs' shard orders laid end to end (works for more workers than shards).
      */
     public CloseableIterator<WebDatasetSample> stream(Loader loader, int worker, int workers) {
-        checkWorker(worker, workers);
+        WorkerSplit.check(worker, workers);
         if (shards.isEmpty()) {
             throw new IllegalStateException("no shards");
         }
-        Iterator<String> endless = new Iterator<>() {
-            private long position = worker;
-            private long epoch = -1;
-            private List<String> order;
-
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public String next() {
-                long e = position / shards.size();
-                if (e != epoch) {
-                    epoch = e;
-                    order = order(e);
-                }
-                String s = order.get((int) (position % shards.size()));
-                position += workers;
-                return s;
-            }
-        };
+        Iterator<String> endless = WorkerSplit.endless(shards.size(), this::order, worker, workers);
         return new SampleIterator(loader, endless, new ShuffleBuffer<>(shuffleBuffer, Seeds.random(seed, -1, worker)));
     }
 
@@ -117,11 +91,6 @@ public final class WebDatasetShards {
         return dot < 0 ? new String[] {name, ""} : new String[] {name.substring(0, dot), name.substring(dot + 1)};
     }
 
-    private static void checkWorker(int worker, int workers) {
-        if (workers < 1 || worker < 0 || worker >= workers) {
-            throw new IllegalArgumentException("worker " + worker + " of " + workers);
-        }
-    }
 
     /** Streams shards one at a time, groups members, shuffles samples. */
     private static final class SampleIterator implements CloseableIterator<WebDatasetSample> {
