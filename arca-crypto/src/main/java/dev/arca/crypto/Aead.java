@@ -30,6 +30,9 @@ final class Aead {
     private static final ThreadLocal<Cipher> ENCRYPTORS = ThreadLocal.withInitial(Aead::newGcm);
     private static final ThreadLocal<Cipher> DECRYPTORS = ThreadLocal.withInitial(Aead::newGcm);
     private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(Aead::newMac);
+    // Boxes are opened under long-lived wrapping keys (KEK generations): SunJCE keeps the AES key schedule
+    // of an instance's last key, so a thread unwrapping many data keys under one KEK expands it once.
+    private static final ThreadLocal<Cipher> BOX_OPENERS = ThreadLocal.withInitial(Aead::newGcm);
 
     private Aead() {}
 
@@ -102,10 +105,22 @@ final class Aead {
         }
     }
 
+    /**
+     * This thread's decrypting GCM instance, for a caller that runs its decryption to the end before this
+     * thread uses this class again (each init replaces the key). Saves a Cipher.getInstance per call.
+     */
+    static Cipher threadDecryptor() {
+        return DECRYPTORS.get();
+    }
+
     /** Decrypts and verifies {@code in[inOff, inOff+len)} (ciphertext and tag) into {@code out}. */
     static int decrypt(SecretKeySpec key, byte[] nonce, byte[] aad, byte[] in, int inOff, int len, byte[] out,
             int outOff) throws AEADBadTagException {
-        Cipher cipher = DECRYPTORS.get();
+        return decrypt(DECRYPTORS.get(), key, nonce, aad, in, inOff, len, out, outOff);
+    }
+
+    private static int decrypt(Cipher cipher, SecretKeySpec key, byte[] nonce, byte[] aad, byte[] in, int inOff,
+            int len, byte[] out, int outOff) throws AEADBadTagException {
         try {
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(aad);
@@ -134,7 +149,7 @@ final class Aead {
         }
         byte[] nonce = Arrays.copyOf(box, NONCE_BYTES);
         byte[] plain = new byte[box.length - BOX_OVERHEAD];
-        decrypt(key, nonce, aad, box, NONCE_BYTES, box.length - NONCE_BYTES, plain, 0);
+        decrypt(BOX_OPENERS.get(), key, nonce, aad, box, NONCE_BYTES, box.length - NONCE_BYTES, plain, 0);
         return plain;
     }
 

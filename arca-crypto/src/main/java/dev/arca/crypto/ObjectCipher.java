@@ -166,7 +166,8 @@ public final class ObjectCipher {
                     + sealedLength(plainLength) + " for " + plainLength + " plaintext bytes (truncated or extended)");
         }
         byte[] plain = new byte[(int) plainLength];
-        ChunkCrypter crypter = new ChunkCrypter(Cipher.DECRYPT_MODE);
+        // Runs to the end on this thread, so the thread's instance serves (small inline units: one per object read).
+        ChunkCrypter crypter = new ChunkCrypter(Cipher.DECRYPT_MODE, Aead.threadDecryptor());
         long chunks = chunkCount(plainLength);
         int in = 0;
         int at = 0;
@@ -210,12 +211,18 @@ public final class ObjectCipher {
     /** Seals or opens single chunks with one Cipher, reusing the nonce and AAD arrays. Not thread-safe. */
     private final class ChunkCrypter {
         private final int mode;
-        private final Cipher cipher = Aead.newGcm();
+        private final Cipher cipher;
         private final byte[] nonce = new byte[Aead.NONCE_BYTES];
         private final byte[] aad = Arrays.copyOf(aadPrefix, aadPrefix.length + AAD_SUFFIX_BYTES);
 
         ChunkCrypter(int mode) {
+            this(mode, Aead.newGcm());
+        }
+
+        /** With {@code cipher}, which only this crypter uses until it is done. */
+        ChunkCrypter(int mode, Cipher cipher) {
             this.mode = mode;
+            this.cipher = cipher;
         }
 
         private void init(long index, boolean last) throws GeneralSecurityException {
@@ -363,13 +370,38 @@ public final class ObjectCipher {
             if (len == 0) {
                 return 0;
             }
-            if (position == limit && !fill()) {
-                return -1;
+            if (position == limit) {
+                int direct = openInto(b, off, len);
+                if (direct > 0) {
+                    return direct;
+                }
+                if (!fill()) {
+                    return -1;
+                }
             }
             int n = Math.min(len, limit - position);
             System.arraycopy(plain, position, b, off, n);
             position += n;
             return n;
+        }
+
+        /**
+         * Opens the next chunk straight into the caller's array when the caller wants all of it (the
+         * common case of a large read), saving the copy through {@link #plain}; returns 0 when it
+         * cannot (a partial chunk, a small read, the end), and {@link #fill} takes over.
+         */
+        private int openInto(byte[] b, int off, int len) throws IOException {
+            if (nextChunk > lastChunk || nextChunk == firstChunk && skipInFirst != 0 || closed || failure != null) {
+                return 0;
+            }
+            int chunkPlain = (int) Math.min(CHUNK_BYTES, plainLength - nextChunk * CHUNK_BYTES);
+            boolean trimmed = nextChunk == lastChunk && endInLast != chunkPlain;
+            if (trimmed || len < chunkPlain) {
+                return 0;
+            }
+            readSealed(nextChunk, chunkPlain, b, off);
+            nextChunk++;
+            return chunkPlain;
         }
 
         @Override
@@ -388,19 +420,29 @@ public final class ObjectCipher {
             if (nextChunk > lastChunk) {
                 return false;
             }
+            long index = nextChunk;
+            int chunkPlain = (int) Math.min(CHUNK_BYTES, plainLength - index * CHUNK_BYTES);
+            if (plain == null) {
+                // Small units get small buffers; a chunk is never more than CHUNK_BYTES.
+                plain = new byte[(int) Math.min(CHUNK_BYTES, plainLength)];
+            }
+            readSealed(index, chunkPlain, plain, 0);
+            nextChunk++;
+            position = index == firstChunk ? skipInFirst : 0;
+            limit = index == lastChunk ? endInLast : chunkPlain;
+            return true;
+        }
+
+        /** Reads sealed chunk {@code index} and opens its {@code chunkPlain} bytes into {@code out}. */
+        private void readSealed(long index, int chunkPlain, byte[] out, int outOff) throws IOException {
             if (in == null) {
                 in = source.stream(sealedOffset, sealedBytes);
                 if (in == null) {
                     throw new IOException("sealed source gave no stream");
                 }
-                // Small units get small buffers; a chunk is never more than CHUNK_BYTES.
-                int maxChunk = (int) Math.min(CHUNK_BYTES, plainLength);
-                sealed = new byte[maxChunk + TAG_BYTES];
-                plain = new byte[maxChunk];
+                sealed = new byte[(int) Math.min(CHUNK_BYTES, plainLength) + TAG_BYTES];
                 crypter = new ChunkCrypter(Cipher.DECRYPT_MODE);
             }
-            long index = nextChunk;
-            int chunkPlain = (int) Math.min(CHUNK_BYTES, plainLength - index * CHUNK_BYTES);
             int chunkSealed = chunkPlain + TAG_BYTES;
             int got = in.readNBytes(sealed, 0, chunkSealed);
             if (got < chunkSealed) {
@@ -409,15 +451,13 @@ public final class ObjectCipher {
                 throw failure;
             }
             try {
-                crypter.open(index, index == lastChunkOfUnit, sealed, 0, chunkSealed, plain, 0);
+                // GCM checks the tag before this returns: a failing chunk throws, and the caller never
+                // counts what may have been written into out as data.
+                crypter.open(index, index == lastChunkOfUnit, sealed, 0, chunkSealed, out, outOff);
             } catch (AEADBadTagException e) {
                 failure = tampered(index, e);
                 throw failure;
             }
-            nextChunk++;
-            position = index == firstChunk ? skipInFirst : 0;
-            limit = index == lastChunk ? endInLast : chunkPlain;
-            return true;
         }
 
         @Override

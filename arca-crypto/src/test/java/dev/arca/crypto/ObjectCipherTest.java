@@ -159,6 +159,21 @@ class ObjectCipherTest {
             }
             assertThat(out.toByteArray()).isEqualTo(expected);
         }
+        // Reads larger than a chunk open whole chunks straight into the caller's array.
+        try (InputStream in = cipher.open(source(sealed), plain.length, first, len)) {
+            assertThat(readInPieces(in, 2 * C + 7)).as("large reads of [%d, +%d)", first, len).isEqualTo(expected);
+        }
+    }
+
+    /** Everything the stream gives, read with {@code read(byte[], int, int)} into a buffer of {@code size}. */
+    private static byte[] readInPieces(InputStream in, int size) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[size];
+        for (int n; (n = in.read(buf, 1, size - 1)) >= 0;) {
+            assertThat(n).isPositive();
+            out.write(buf, 1, n);
+        }
+        return out.toByteArray();
     }
 
     @Test
@@ -280,19 +295,23 @@ class ObjectCipherTest {
      */
     private static void expectTampered(byte[] sealed, long plainLength, byte[] plain, int badChunk) throws IOException {
         assertThatThrownBy(() -> cipher().open(sealed, plainLength)).isInstanceOf(TamperedDataException.class);
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        try (InputStream in = cipher().open(source(sealed), plainLength, 0, plainLength)) {
-            assertThatThrownBy(() -> {
-                for (int n; (n = in.read(buf)) >= 0;) {
-                    got.write(buf, 0, n);
-                }
-            }).isInstanceOf(TamperedDataException.class);
-            assertThatThrownBy(in::read).as("stays failed").isInstanceOf(TamperedDataException.class);
+        // Small reads go through the stream's own buffer; reads over a chunk open straight into the caller's array.
+        for (int size : new int[] {8192, 2 * C + 1}) {
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            byte[] buf = new byte[size];
+            try (InputStream in = cipher().open(source(sealed), plainLength, 0, plainLength)) {
+                assertThatThrownBy(() -> {
+                    for (int n; (n = in.read(buf)) >= 0;) {
+                        got.write(buf, 0, n);
+                    }
+                }).isInstanceOf(TamperedDataException.class);
+                assertThatThrownBy(in::read).as("stays failed").isInstanceOf(TamperedDataException.class);
+                assertThatThrownBy(() -> in.read(buf)).as("stays failed").isInstanceOf(TamperedDataException.class);
+            }
+            byte[] returned = got.toByteArray();
+            assertThat(returned.length).as("read size %d", size).isLessThanOrEqualTo(badChunk * C);
+            assertThat(returned).isEqualTo(Arrays.copyOf(plain, returned.length));
         }
-        byte[] returned = got.toByteArray();
-        assertThat(returned.length).isLessThanOrEqualTo(badChunk * C);
-        assertThat(returned).isEqualTo(Arrays.copyOf(plain, returned.length));
     }
 
     @Test

@@ -219,6 +219,38 @@ class BatchGetTest {
     }
 
     @Test
+    void theBucketPolicyDecidesEachKeyOfAnotherAccountsBatch() {
+        // The bucket's policy is looked up once per batch; every key is still decided against it.
+        Tenancy.Account other = Tenancy.createAccount(server, "batch-other");
+        RawS3 stranger = new RawS3(server, other.accessKeyId(), other.secretAccessKey());
+        List<String> entries = List.of(entry("public/small-0001", null, null), entry("public/small-0002", null, null),
+                entry("private/secret", null, null));
+        assertThat(okBatch(stranger, entries)).allSatisfy(m -> assertThat(m.name()).endsWith(".error.json"));
+        root.putBucketPolicy(b -> b.bucket(BUCKET).policy(Tenancy.policy(
+                Tenancy.principalStatement("Allow", other.rootArn(), List.of("s3:GetObject"),
+                        List.of("arn:aws:s3:::" + BUCKET + "/public/*")),
+                Tenancy.principalStatement("Deny", "*", List.of("s3:GetObject"),
+                        List.of("arn:aws:s3:::" + BUCKET + "/public/small-0002")))));
+        try {
+            List<TarStreamReader.Member> members = okBatch(stranger, entries);
+            assertThat(members).extracting(TarStreamReader.Member::name).containsExactly("public/small-0001",
+                    "public/small-0002.error.json", "private/secret.error.json");
+            assertThat(members.get(0).data()).isEqualTo(objects.get("public/small-0001"));
+            assertError(members.get(1), "public/small-0002", "AccessDenied");
+            assertError(members.get(2), "private/secret", "AccessDenied");
+            // The explicit Deny binds the bucket's own account too; its other keys stay readable.
+            List<TarStreamReader.Member> own = okBatch(raw, entries);
+            assertError(own.get(1), "public/small-0002", "AccessDenied");
+            assertThat(own.get(2).data()).isEqualTo(objects.get("private/secret"));
+        } finally {
+            root.deleteBucketPolicy(b -> b.bucket(BUCKET));
+        }
+        assertThat(okBatch(stranger, entries)).allSatisfy(m -> assertThat(m.name()).endsWith(".error.json"));
+        assertThat(okBatch(raw, entries)).extracting(TarStreamReader.Member::name)
+                .containsExactly("public/small-0001", "public/small-0002", "private/secret");
+    }
+
+    @Test
     void versionsAndSseCObjects() throws Exception {
         String versioned = "batch-versions";
         root.createBucket(b -> b.bucket(versioned));

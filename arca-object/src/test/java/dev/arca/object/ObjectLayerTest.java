@@ -191,6 +191,30 @@ class ObjectLayerTest {
     }
 
     @Test
+    void aMissingBucketAnswersNoSuchBucketBeforeAnythingAboutTheKey() {
+        // GET reads the bucket only when the key is not found; the answers must stay those of bucket-first.
+        put("k", bytes(10));
+        BucketName missing = new BucketName("no-such-bucket");
+        ReadOptions bothRangeAndPart = new ReadOptions(new RangeSpec.From(0), 1, Conditions.NONE);
+        for (boolean withBody : new boolean[] {true, false}) {
+            assertThat(kindOf(() -> layer.objects().get(missing, new ObjectKey("k"), ReadOptions.WHOLE, withBody)))
+                    .isEqualTo(FailureKind.NO_SUCH_BUCKET);
+            assertThat(kindOf(() -> layer.objects().get(missing, new ObjectKey("k"),
+                    new ReadOptions(null, null, Conditions.NONE, "not-a-version-id"), withBody)))
+                    .isEqualTo(FailureKind.NO_SUCH_BUCKET);
+            assertThat(kindOf(() -> layer.objects().get(missing, new ObjectKey("k"), bothRangeAndPart, withBody)))
+                    .isEqualTo(FailureKind.NO_SUCH_BUCKET);
+            assertThat(kindOf(() -> layer.objects().get(B, new ObjectKey("k"), bothRangeAndPart, withBody)))
+                    .isEqualTo(FailureKind.INVALID_REQUEST);
+            assertThat(kindOf(() -> layer.objects().get(B, new ObjectKey("absent"), ReadOptions.WHOLE, withBody)))
+                    .isEqualTo(FailureKind.NO_SUCH_KEY);
+            assertThat(kindOf(() -> layer.objects().get(B, new ObjectKey("k"),
+                    new ReadOptions(null, null, Conditions.NONE, "not-a-version-id"), withBody)))
+                    .isEqualTo(FailureKind.INVALID_ARGUMENT);
+        }
+    }
+
+    @Test
     void aReaderKeepsItsBlobsWhileTheObjectIsReplaced() throws IOException {
         byte[] old = bytes(2 * Limits.BLOB_BLOCK_BYTES);
         put("k", old);

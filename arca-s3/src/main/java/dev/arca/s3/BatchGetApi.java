@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Batch GET ({@code POST /bucket?batchGet}): many objects of one bucket in one response, as an
@@ -74,7 +75,7 @@ final class BatchGetApi {
     sealed interface Planned permits Serve, Fail {}
 
     /** Read {@code range} (null: all) of the key's current version, or of {@code versionId}. */
-    record Serve(String key, String versionId, RangeSpec range) implements Planned {}
+    record Serve(ObjectKey key, String versionId, RangeSpec range) implements Planned {}
 
     /** Report {@code failure} in-band for this entry. */
     record Fail(String key, String versionId, Failure failure) implements Planned {}
@@ -85,8 +86,10 @@ final class BatchGetApi {
         List<Planned> plan = new ArrayList<>(request.objects().size());
         int authorized = 0;
         int denied = 0;
+        // Bucket record and policies looked up once for the whole batch; each key is still authorized.
+        Predicate<S3Access.Need> allowed = authorizer.allowedOn(r, r.bucket().value());
         for (BatchRequest.Entry entry : request.objects()) {
-            Planned p = plan(r, entry);
+            Planned p = plan(r, entry, allowed);
             plan.add(p);
             if (p instanceof Serve) {
                 authorized++;
@@ -104,7 +107,7 @@ final class BatchGetApi {
     }
 
     /** Checks one entry's syntax and permission; every expected failure becomes a Fail. */
-    private Planned plan(S3Request r, BatchRequest.Entry e) {
+    private Planned plan(S3Request r, BatchRequest.Entry e, Predicate<S3Access.Need> allowed) {
         try {
             ObjectKey key = new ObjectKey(e.key());
             if (e.versionId() != null && !VersionIds.isValid(e.versionId())) {
@@ -121,10 +124,10 @@ final class BatchGetApi {
             // Authorization comes before existence, so a denied key never tells whether it exists.
             S3Access.Need need = new S3Access.Need(e.versionId() == null ? "s3:GetObject" : "s3:GetObjectVersion",
                     r.bucket().value(), key.value());
-            if (!authorizer.allowed(r, need)) {
+            if (!allowed.test(need)) {
                 throw StoreException.of(FailureKind.ACCESS_DENIED, "Access Denied");
             }
-            return new Serve(key.value(), e.versionId(), range);
+            return new Serve(key, e.versionId(), range);
         } catch (StoreException ex) {
             return new Fail(e.key(), e.versionId(), ex.failure());
         }
@@ -248,21 +251,21 @@ final class BatchGetApi {
             ObjectRead read;
             try {
                 // No SSE-C key: such an object fails here (InvalidRequest) before any of its bytes are read.
-                read = objects.get(request.bucket(), new ObjectKey(s.key()), new ReadOptions(s.range(), null, Conditions.NONE,
+                read = objects.get(request.bucket(), s.key(), new ReadOptions(s.range(), null, Conditions.NONE,
                         s.versionId(), null), true);
             } catch (StoreException e) {
-                error(s.key(), s.versionId(), e.failure());
+                error(s.key().value(), s.versionId(), e.failure());
                 return;
             } catch (UncheckedIOException | IllegalStateException e) {
                 // Damage found before the first byte (e.g. too few good shards): reported like a GET's 500.
                 LOG.log(System.Logger.Level.ERROR, "batch GET " + request.requestId() + " could not read "
-                        + request.bucket().value() + "/" + s.key(), e);
-                error(s.key(), s.versionId(), Failure.of(FailureKind.INTERNAL_ERROR,
+                        + request.bucket().value() + "/" + s.key().value(), e);
+                error(s.key().value(), s.versionId(), Failure.of(FailureKind.INTERNAL_ERROR,
                         "We encountered an internal error reading this object. Please try again."));
                 return;
             }
             long length = read.contentLength();
-            setHead(TarWriter.header(s.key(), length, read.record().lastModifiedMillis() / 1000));
+            setHead(TarWriter.header(s.key().value(), length, read.record().lastModifiedMillis() / 1000));
             body = read.body();
             bodyLeft = length;
             padLeft = TarWriter.padding(length);

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Authorizes S3 requests as AWS does: the principal's identity policies, the bucket policy and the
@@ -76,36 +77,83 @@ final class S3Authorizer {
 
     /** Whether {@code r}'s principal may do {@code need}; the decision is reported to the listener. */
     boolean allowed(S3Request r, S3Access.Need need) {
-        Principal principal = r.principal();
-        String resourceAccount;
-        Policy resourcePolicy = null;
         if (need.bucket() == null || r.operation() == S3Operation.CREATE_BUCKET) {
-            resourceAccount = principal.isAnonymous() ? null : principal.accountId();
-        } else {
-            Optional<BucketRecord> bucket = buckets.find(need.bucket());
-            if (bucket.isEmpty()) {
-                // The operation answers NoSuchBucket; there is nothing to protect.
-                return true;
+            Principal principal = r.principal();
+            return decide(r, need, principal.isAnonymous() ? null : principal.accountId(), null,
+                    identityPolicies(principal));
+        }
+        return allowedOn(r, need.bucket()).test(need);
+    }
+
+    /**
+     * Decides needs on {@code bucket} exactly as {@link #allowed} does, but looks the bucket's record,
+     * account and policy and the principal's identity policies up once for them all: for a request
+     * that checks many keys of one bucket at one moment (a batch GET's entries). Each need is still
+     * decided, and reported to the listener, on its own. For one request's use, on one thread.
+     */
+    Predicate<S3Access.Need> allowedOn(S3Request r, String bucket) {
+        Optional<BucketRecord> record = buckets.find(bucket);
+        if (record.isEmpty()) {
+            // The operation answers NoSuchBucket; there is nothing to protect.
+            return need -> true;
+        }
+        return new BucketDecisions(r, bucket, identities.accountIdOf(record.get().ownerId()).orElse(""));
+    }
+
+    /** Decisions on one existing bucket; the policies are looked up on first need of them. */
+    private final class BucketDecisions implements Predicate<S3Access.Need> {
+        private final S3Request r;
+        private final String bucket;
+        private final String resourceAccount;
+        private final boolean ownerRoot;
+        private boolean policyLooked;
+        private Policy resourcePolicy;
+        private List<Policy> identityPolicies;
+
+        BucketDecisions(S3Request r, String bucket, String resourceAccount) {
+            this.r = r;
+            this.bucket = bucket;
+            this.resourceAccount = resourceAccount;
+            Principal principal = r.principal();
+            this.ownerRoot = principal.kind() == Principal.Kind.ACCOUNT_ROOT && principal.accountId().equals(resourceAccount);
+        }
+
+        @Override
+        public boolean test(S3Access.Need need) {
+            if (!bucket.equals(need.bucket()) || r.operation() == S3Operation.CREATE_BUCKET) {
+                throw new IllegalArgumentException("not a need on the existing bucket " + bucket);
             }
-            resourceAccount = identities.accountIdOf(bucket.get().ownerId()).orElse("");
-            boolean ownerRoot = principal.kind() == Principal.Kind.ACCOUNT_ROOT && principal.accountId().equals(resourceAccount);
+            Principal principal = r.principal();
             if (ownerRoot && isPolicyAction(need.action())) {
                 // As in S3, the bucket account's root user can always manage the policy, so a policy can't lock it out.
                 report(principal, need, Decision.ALLOW, "bucket account root manages the bucket policy");
                 return true;
             }
-            BucketAccess access = access(need.bucket());
-            resourcePolicy = access.policy().orElse(null);
-            if (resourcePolicy != null && access.block().restrictPublicBuckets() && resourcePolicy.isPublic()
-                    && (principal.isAnonymous() || !principal.accountId().equals(resourceAccount))) {
-                // RestrictPublicBuckets: a public policy grants nothing outside the bucket's account.
-                resourcePolicy = null;
+            if (!policyLooked) {
+                BucketAccess access = access(bucket);
+                resourcePolicy = access.policy().orElse(null);
+                if (resourcePolicy != null && access.block().restrictPublicBuckets() && resourcePolicy.isPublic()
+                        && (principal.isAnonymous() || !principal.accountId().equals(resourceAccount))) {
+                    // RestrictPublicBuckets: a public policy grants nothing outside the bucket's account.
+                    resourcePolicy = null;
+                }
+                identityPolicies = identityPolicies(principal);
+                policyLooked = true;
             }
+            return decide(r, need, resourceAccount, resourcePolicy, identityPolicies);
         }
+    }
+
+    private List<Policy> identityPolicies(Principal principal) {
+        return principal.isAnonymous() ? List.of() : identities.identityPolicies(principal);
+    }
+
+    /** Evaluates one need against the looked-up policies and reports the decision. */
+    private boolean decide(S3Request r, S3Access.Need need, String resourceAccount, Policy resourcePolicy,
+            List<Policy> identityPolicies) {
+        Principal principal = r.principal();
         Authorizer.Authorization decision = Authorizer.authorize(new Authorizer.AuthorizationRequest(principal,
-                need.action(), need.resource(), resourceAccount,
-                principal.isAnonymous() ? List.of() : identities.identityPolicies(principal), resourcePolicy,
-                keys(r, need)));
+                need.action(), need.resource(), resourceAccount, identityPolicies, resourcePolicy, keys(r, need)));
         report(principal, need, decision.decision(), decision.reason());
         return decision.decision().allowed();
     }

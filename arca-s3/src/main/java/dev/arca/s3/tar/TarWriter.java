@@ -31,6 +31,10 @@ public final class TarWriter {
     private static final int FILE_MODE = 0644;
 
     private static final byte[] ZEROS = new byte[END_OF_ARCHIVE_BYTES];
+    /** The magic and version fields: "ustar", NUL, "00". */
+    private static final byte[] MAGIC = "ustar\u000000".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAGIC_OFFSET = 257;
+    private static final int OCTAL_DIGIT_BITS = 3;
 
     private TarWriter() {}
 
@@ -53,10 +57,10 @@ public final class TarWriter {
         boolean paxName = utf8.length > NAME_FIELD_BYTES || !printableAscii(utf8);
         boolean paxSize = size > MAX_OCTAL_SIZE;
         long mtime = Math.clamp(mtimeSeconds, 0, MAX_OCTAL_SIZE);
-        String standIn = standIn(utf8);
         if (!paxName && !paxSize) {
             return ustar(utf8, size, mtime, (byte) '0');
         }
+        String standIn = standIn(utf8);
         StringBuilder records = new StringBuilder();
         if (paxName) {
             records.append(paxRecord("path", name));
@@ -107,8 +111,7 @@ public final class TarWriter {
         }
         octal(h, 136, 12, mtime);
         h[156] = typeflag;
-        byte[] magic = "ustar\u000000".getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(magic, 0, h, 257, magic.length);
+        System.arraycopy(MAGIC, 0, h, MAGIC_OFFSET, MAGIC.length);
         // The checksum is computed with its own field as eight spaces, then written as 6 digits, NUL, space.
         java.util.Arrays.fill(h, 148, 156, (byte) ' ');
         long sum = 0;
@@ -122,14 +125,14 @@ public final class TarWriter {
 
     /** Writes {@code value} as zero-padded octal digits filling {@code width − 1} bytes, then NUL. */
     private static void octal(byte[] h, int offset, int width, long value) {
-        String digits = Long.toOctalString(value);
         int n = width - 1;
-        if (digits.length() > n) {
+        if (value < 0 || (n * OCTAL_DIGIT_BITS < Long.SIZE && value >>> (n * OCTAL_DIGIT_BITS) != 0)) {
             throw new IllegalArgumentException("value " + value + " does not fit " + n + " octal digits");
         }
-        for (int i = 0; i < n; i++) {
-            int d = i - (n - digits.length());
-            h[offset + i] = d < 0 ? (byte) '0' : (byte) digits.charAt(d);
+        long rest = value;
+        for (int i = n - 1; i >= 0; i--) { // digits straight into the header: no string per field
+            h[offset + i] = (byte) ('0' + (rest & 07));
+            rest >>>= OCTAL_DIGIT_BITS;
         }
         h[offset + n] = 0;
     }
