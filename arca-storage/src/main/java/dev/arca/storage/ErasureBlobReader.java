@@ -16,6 +16,9 @@ import java.util.Objects;
  * returns unverified bytes.
  */
 final class ErasureBlobReader implements BlobReader {
+    /** Largest piece {@code transferTo} copies out of a direct chunk buffer at a time. */
+    private static final int TRANSFER_SCRATCH_BYTES = 64 * 1024;
+
     private final ErasureBlobStore store;
     private final ShardSet shards;
     private final ShardFormat.Layout layout;
@@ -53,14 +56,22 @@ final class ErasureBlobReader implements BlobReader {
                 + layout.parityShards() + "]";
     }
 
-    /** Serves verified bytes of one stripe at a time. Not thread-safe (like any InputStream). */
+    /**
+     * Serves verified bytes of one stripe at a time. Reads are not meant to be concurrent (like any
+     * InputStream), but close may come from another thread (a transport dropping a connection): the
+     * lock keeps it from pooling the buffers while a read still fills them.
+     */
     private final class StripeStream extends InputStream {
         private final long end;
         private final int n = layout.dataShards() + layout.parityShards();
         private final ShardFormat.ChunkCrc crc = new ShardFormat.ChunkCrc(shards.blobId);
-        /** Per shard: chunk bytes followed by room for the CRC. Allocated on first use. */
-        private final byte[][] chunks = new byte[n][];
+        /**
+         * Per shard: chunk bytes followed by room for the CRC, direct so the kernel reads into them
+         * without a copy through the heap. Taken from the pool on first use, given back on close.
+         */
         private final ByteBuffer[] buffers = new ByteBuffer[n];
+        /** For {@link #transferTo}: output streams take arrays. */
+        private byte[] scratch;
         /** Per shard: whether its chunk of the loaded stripe is verified (or reconstructed). */
         private final boolean[] good = new boolean[n];
         /** Per shard: its chunk of the loaded stripe failed; not read (nor counted as corrupt) again for this stripe. */
@@ -82,7 +93,7 @@ final class ErasureBlobReader implements BlobReader {
         }
 
         @Override
-        public int read(byte[] b, int off, int len) throws IOException {
+        public synchronized int read(byte[] b, int off, int len) throws IOException {
             Objects.checkFromIndexSize(off, len, b.length);
             requireOpen();
             if (len == 0) {
@@ -101,7 +112,7 @@ final class ErasureBlobReader implements BlobReader {
 
         /** Writes the rest straight from the chunk buffers. */
         @Override
-        public long transferTo(OutputStream out) throws IOException {
+        public synchronized long transferTo(OutputStream out) throws IOException {
             Objects.requireNonNull(out, "out");
             requireOpen();
             long total = 0;
@@ -112,7 +123,7 @@ final class ErasureBlobReader implements BlobReader {
         }
 
         @Override
-        public long skip(long count) throws IOException {
+        public synchronized long skip(long count) throws IOException {
             requireOpen();
             long k = Math.max(0, Math.min(count, end - position));
             position += k;
@@ -120,8 +131,17 @@ final class ErasureBlobReader implements BlobReader {
         }
 
         @Override
-        public void close() {
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
             closed = true;
+            for (int j = 0; j < n; j++) {
+                if (buffers[j] != null) {
+                    DirectChunkPool.SHARED.release(buffers[j]);
+                    buffers[j] = null;
+                }
+            }
         }
 
         /** Copies (or writes) bytes from the chunk holding {@code position}, at most to its end; returns how many. */
@@ -139,9 +159,17 @@ final class ErasureBlobReader implements BlobReader {
             }
             int n = (int) Math.min(Math.min(len, cs - at), stripeEnd - inStripe);
             if (out != null) {
-                out.write(chunks[shard], at, n);
+                if (scratch == null) {
+                    scratch = new byte[Math.min(layout.chunk(), TRANSFER_SCRATCH_BYTES)];
+                }
+                for (int done = 0; done < n;) {
+                    int step = Math.min(scratch.length, n - done);
+                    buffers[shard].get(at + done, scratch, 0, step);
+                    out.write(scratch, 0, step);
+                    done += step;
+                }
             } else {
-                System.arraycopy(chunks[shard], at, b, off, n);
+                buffers[shard].get(at, b, off, n);
             }
             position += n;
             return n;
@@ -175,11 +203,7 @@ final class ErasureBlobReader implements BlobReader {
             if (shards.channels[j] == null) {
                 return false;
             }
-            if (chunks[j] == null) {
-                chunks[j] = new byte[layout.chunk() + ShardFormat.CRC_BYTES];
-                buffers[j] = ByteBuffer.wrap(chunks[j]);
-            }
-            boolean ok = shards.readChunk(j, stripe, chunks[j], buffers[j], crc);
+            boolean ok = shards.readChunk(j, stripe, buffer(j), crc);
             if (!ok) {
                 store.reportBadChunk(shards, j, stripe);
             }
@@ -214,11 +238,7 @@ final class ErasureBlobReader implements BlobReader {
             MemorySegment[] segments = new MemorySegment[n];
             boolean[] present = new boolean[n];
             for (int j = 0; j < n; j++) {
-                if (chunks[j] == null) {
-                    chunks[j] = new byte[layout.chunk() + ShardFormat.CRC_BYTES];
-                    buffers[j] = ByteBuffer.wrap(chunks[j]);
-                }
-                segments[j] = MemorySegment.ofArray(chunks[j]);
+                segments[j] = MemorySegment.ofBuffer(buffer(j).clear());
                 present[j] = good[j];
             }
             // Only the k good chunks are inputs; any further verified ones are left as they are.
@@ -232,6 +252,14 @@ final class ErasureBlobReader implements BlobReader {
             coder.reconstruct(segments, present, chunkLength);
             java.util.Arrays.fill(good, true);
             store.stats.stripesReconstructed.increment();
+        }
+
+        /** Shard {@code j}'s chunk buffer, taken from the pool on first use. */
+        private ByteBuffer buffer(int j) {
+            if (buffers[j] == null) {
+                buffers[j] = DirectChunkPool.SHARED.take(layout.chunk() + ShardFormat.CRC_BYTES);
+            }
+            return buffers[j];
         }
 
         private void requireOpen() throws IOException {

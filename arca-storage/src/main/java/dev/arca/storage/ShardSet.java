@@ -177,6 +177,27 @@ final class ShardSet implements AutoCloseable {
         return buffer.getInt(len) == crc.of(shard, stripe, into, 0, len);
     }
 
+    /**
+     * Like {@link #readChunk(int, long, byte[], ByteBuffer, ShardFormat.ChunkCrc)} into a buffer of any
+     * kind (a direct one is read by the kernel with no copy through the heap): reads chunk
+     * {@code stripe} of {@code shard} and its CRC into {@code buffer} from position 0; true if the CRC
+     * matches. The buffer's position and limit are left unspecified.
+     */
+    boolean readChunk(int shard, long stripe, ByteBuffer buffer, ShardFormat.ChunkCrc crc) {
+        FileChannel ch = channels[shard];
+        if (ch == null) {
+            return false;
+        }
+        int len = layout.chunkLength(stripe);
+        buffer.clear().limit(len + ShardFormat.CRC_BYTES);
+        try {
+            readFully(ch, buffer, layout.chunkPosition(stripe));
+        } catch (IOException e) {
+            return false;
+        }
+        return buffer.getInt(len) == crc.of(shard, stripe, buffer.clear().limit(len));
+    }
+
     static void readFully(FileChannel channel, ByteBuffer b, long position) throws IOException {
         long at = position;
         while (b.hasRemaining()) {
