@@ -16,8 +16,7 @@ public interface ZeroCopyReads {
 
     /**
      * A file source for {@code range} (null: the whole object) of this committed version, or empty
-     * when the bytes on disk are not the bytes served (encrypted, erasure-coded, inline) or anything
-     * is in doubt. {@code leased} is the ordinary body, already open: it holds the leases that keep
+     * when the bytes on disk are not the bytes served (encrypted, inline) or anything is in doubt. {@code leased} is the ordinary body, already open: it holds the leases that keep
      * the files from being collected, so a returned source keeps it open until closed and serves it
      * as {@link FileSource#stream()}; when empty is returned the caller still owns {@code leased}.
      */

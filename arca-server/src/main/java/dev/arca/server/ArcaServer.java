@@ -181,7 +181,7 @@ public final class ArcaServer implements AutoCloseable {
             services.add(restoreAdmin);
             extensions.add(restoreAdmin);
             dev.arca.server.zerocopy.ShardFileReads zeroCopy = new dev.arca.server.zerocopy.ShardFileReads(
-                    dev.arca.server.zerocopy.ShardFileReads.Mode.parse(config.zeroCopy()), driveDirs(config));
+                    dev.arca.server.zerocopy.ShardFileReads.Mode.parse(config.zeroCopy()), driveDirs(config), blobs);
             S3Handler handler = new S3Handler(layer, authenticator, config.domains(), ids, clock, readyFlag::get, blobs,
                     ROOT_OWNER_ID, iam, config.sseCOverHttp(), allObservers(observers), allGuards(guards), extensions,
                     metricsEndpoint, zeroCopy);

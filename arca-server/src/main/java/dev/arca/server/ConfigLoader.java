@@ -67,7 +67,7 @@ public final class ConfigLoader {
         d.put("log-format", "text");
         d.put("detect", "on");
         d.put("detect-rules", "");
-        d.put("zero-copy", "off");
+        d.put("zero-copy", "verified");
         return d;
     }
 

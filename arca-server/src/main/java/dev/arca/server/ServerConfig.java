@@ -45,8 +45,9 @@ import java.util.Optional;
  * @param logFormat          "text" or "json" (one JSON object per log line)
  * @param detect             whether the ransomware detectors watch the request stream and respond
  * @param detectRules        a file overriding detector thresholds and responses, if set
- * @param zeroCopy           "off", "verified" or "unverified": whether GETs of data stored as served
- *                           (unencrypted, one data shard, no parity) go out with sendfile (see ShardFileReads)
+ * @param zeroCopy           "verified" (default), "unverified" or "off": whether GETs of data stored as served
+ *                           (unencrypted, any erasure coding) go out from the data shard files with sendfile,
+ *                           and whether each chunk's CRC is checked first (see ShardFileReads)
  */
 public record ServerConfig(
         Path dataDir,

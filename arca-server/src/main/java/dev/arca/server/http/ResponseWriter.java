@@ -35,8 +35,12 @@ import java.util.concurrent.TimeUnit;
 final class ResponseWriter {
     private static final System.Logger LOG = System.getLogger(ResponseWriter.class.getName());
 
-    /** File regions written but not yet transferred before the writer waits for the oldest. */
-    static final int MAX_REGIONS_IN_FLIGHT = 4;
+    /**
+     * Bytes of a file body written but not yet transferred before the writer waits for the oldest
+     * piece: a window in bytes, so it is the same whatever the pieces' size (one data chunk each, 1 MiB
+     * on one drive, 512 KiB with 2+2), and bounds the memory of in-memory pieces.
+     */
+    static final long MAX_FILE_BYTES_IN_FLIGHT = 4L * 1024 * 1024;
 
     /** Response header fields the transport owns: framing and connection management. */
     private static final List<String> TRANSPORT_FIELDS = List.of("connection", "transfer-encoding", "content-length", "keep-alive");
@@ -209,11 +213,13 @@ final class ResponseWriter {
 
     /**
      * Sends a body that lies in files as it is to be sent: over TLS (which must encrypt every byte)
-     * through its stream like any streamed body; otherwise one {@link SharedFileRegion} per piece,
-     * which the kernel copies from the page cache to the socket ({@code sendfile}). A region adds
-     * nothing to the channel's pending bytes, so backpressure is a window of
-     * {@link #MAX_REGIONS_IN_FLIGHT} unfinished writes. The source's files are closed on the event
-     * loop once the last write is done or the connection is closed, never while a transfer may run.
+     * through its stream like any streamed body; otherwise one {@link SharedFileRegion} per file
+     * piece, which the kernel copies from the page cache to the socket ({@code sendfile}), and one
+     * content message per in-memory piece (bytes the source read through the ordinary path). A
+     * region adds nothing to the channel's pending bytes, so backpressure is a window of
+     * {@link #MAX_FILE_BYTES_IN_FLIGHT} in unfinished writes of either kind. The source hears of each
+     * piece sent; its files are closed on the event loop once the last write is done or the
+     * connection is closed, never while a transfer may run.
      */
     private ChannelFuture writeFiles(HttpResponse response, HttpResponse.FromFiles files) {
         dev.arca.s3.http.FileSource source = files.source();
@@ -240,6 +246,7 @@ final class ResponseWriter {
                 head = head(exchange, response, keepAlive);
             } catch (IllegalArgumentException e) {
                 LOG.log(System.Logger.Level.ERROR, "invalid response to " + exchange, e);
+                giveBack(piece);
                 return writeNow(connection, exchange, internalError());
             }
             // From here on regions may be in flight: only the event loop may close the files.
@@ -247,22 +254,42 @@ final class ResponseWriter {
             ChannelFutureListener onClose = f -> closeQuietly(source);
             ctx.channel().closeFuture().addListener(onClose);
             ctx.write(head);
-            java.util.ArrayDeque<ChannelFuture> inFlight = new java.util.ArrayDeque<>();
+            record Write(ChannelFuture future, long count) {}
+            java.util.ArrayDeque<Write> inFlight = new java.util.ArrayDeque<>();
+            long inFlightBytes = 0;
             long remaining = files.length();
             while (piece != null) {
                 if (piece.count() <= 0 || piece.count() > remaining) {
                     LOG.log(System.Logger.Level.ERROR, "file body of {0} has a bad piece; aborting", exchange);
+                    giveBack(piece);
                     ctx.close();
                     return null;
                 }
                 remaining -= piece.count();
-                inFlight.add(ctx.writeAndFlush(new SharedFileRegion(piece.channel(), piece.position(), piece.count())));
-                if (inFlight.size() > MAX_REGIONS_IN_FLIGHT) {
-                    ChannelFuture oldest = inFlight.poll();
-                    if (!oldest.awaitUninterruptibly(stallNanos, TimeUnit.NANOSECONDS) || !oldest.isSuccess()) {
+                ChannelFuture write = ctx.writeAndFlush(switch (piece) {
+                    case dev.arca.s3.http.FileSource.Region r -> new SharedFileRegion(r.channel(), r.position(), r.count());
+                    // Bytes the source read through the ordinary path (a chunk it could not send from its file).
+                    case dev.arca.s3.http.FileSource.Bytes b -> new DefaultHttpContent(Unpooled.wrappedBuffer(b.data()));
+                    // Checked bytes in the source's direct buffer: written as they are, no copy; wrapping
+                    // never frees the buffer, which goes back to the source once the write is over.
+                    case dev.arca.s3.http.FileSource.Lent l -> new DefaultHttpContent(Unpooled.wrappedBuffer(l.data()));
+                });
+                dev.arca.s3.http.FileSource.Piece written = piece;
+                write.addListener((ChannelFutureListener) f -> {
+                    giveBack(written);
+                    if (f.isSuccess()) {
+                        source.sent(written); // lets a long body close the files it has moved past
+                    }
+                });
+                inFlight.add(new Write(write, piece.count()));
+                inFlightBytes += piece.count();
+                while (inFlightBytes > MAX_FILE_BYTES_IN_FLIGHT) {
+                    Write oldest = inFlight.poll();
+                    if (!oldest.future().awaitUninterruptibly(stallNanos, TimeUnit.NANOSECONDS) || !oldest.future().isSuccess()) {
                         ctx.close();
                         return null;
                     }
+                    inFlightBytes -= oldest.count();
                 }
                 try {
                     piece = source.next();
@@ -287,6 +314,13 @@ final class ResponseWriter {
             if (!handedOver) {
                 closeQuietly(source);
             }
+        }
+    }
+
+    /** Returns a lent buffer to its source (after its write, or instead of one); other pieces need nothing. */
+    private static void giveBack(dev.arca.s3.http.FileSource.Piece piece) {
+        if (piece instanceof dev.arca.s3.http.FileSource.Lent lent) {
+            lent.release().run();
         }
     }
 

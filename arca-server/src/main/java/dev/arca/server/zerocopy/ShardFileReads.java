@@ -1,51 +1,70 @@
 package dev.arca.server.zerocopy;
 
 import dev.arca.core.ByteRange;
+import dev.arca.core.Limits;
 import dev.arca.meta.BlobSpan;
 import dev.arca.meta.ObjectData;
 import dev.arca.meta.ObjectRecord;
 import dev.arca.s3.ZeroCopyReads;
 import dev.arca.s3.http.FileSource;
+import dev.arca.storage.BlobReader;
+import dev.arca.storage.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
 /**
  * Zero-copy GETs ({@code zero-copy} = {@code verified} or {@code unverified}): a version whose bytes
- * lie on disk exactly as served — stored in clear ({@code encryption off} or written so) and in
- * blobs of one data shard and no parity (k = 1, m = 0: a one-drive node) — is sent from its shard
- * files with {@code sendfile} instead of through the heap. Anything else, or anything in doubt,
- * takes the ordinary path.
+ * lie on disk as served — stored in clear ({@code encryption off} or written so) in blobs of any
+ * k data and m parity shards — is sent from its data shard files with {@code sendfile} instead of
+ * through the heap. Anything else, or anything in doubt when the GET starts, takes the ordinary path.
  *
- * <p>A k = 1 shard file is a 40-byte header, then per 1 MiB stripe the data chunk followed by its
- * CRC32C, then a 28-byte footer (docs/FORMATS.md, shard format 1). So the data is contiguous only
- * within a chunk, and the transport gets one piece per chunk (or part of one, for ranges).
- * {@code verified} reads each chunk and checks its CRC before its piece is handed out: the bytes
+ * <p>A stripe's data is split into k chunks, chunk j of every stripe in shard file j, each chunk
+ * followed by its CRC32C (docs/FORMATS.md, shard format 1). So the transport gets one piece per
+ * data chunk (or part of one, for ranges), taken from the k data shard files in turn.
+ *
+ * <p>{@code verified} reads each chunk and checks its CRC before its piece is handed out: the bytes
  * sent are the bytes verified (shard files are never modified in place, and the open channel keeps
- * the verified file even if healing renames a new one over it). That read costs one copy from the
- * page cache; what it saves is the copy into the heap, Netty's copy into a direct buffer and the
- * socket write's copy. {@code unverified} skips the check: bit rot is then found only by the
- * scrubber ({@code scrub-interval}), and a damaged chunk is sent as is — opt in only for data that is
- * also protected end to end (e.g. checksums the client verifies).
+ * the checked file even if healing renames a new one over it). That read costs one copy from the
+ * page cache; what it saves is the copy into the heap, the copy into a direct buffer and the socket
+ * write's copy. A chunk that is short, unreadable or fails its CRC is not sent: the rest of its
+ * stripe (within the request) is read through the ordinary path, which reconstructs it from parity
+ * and queues the blob for healing, and goes out as in-memory bytes; the response goes on. A later
+ * blob of a multi-blob object whose data shards are not all present and sound is read wholly that
+ * way (for the first blob the whole GET takes the ordinary path), in either mode.
  *
- * <p>This class reads the shard format itself (the storage layer does not expose file ranges), so
- * it checks every header and footer field it relies on and refuses any other format version.
+ * <p>{@code unverified} skips the check: bit rot is then found only by the scrubber
+ * ({@code scrub-interval}) and a damaged chunk is sent as is; a shard file cut short under a
+ * response ends it early (the connection is closed). Opt in only for data that is also protected
+ * end to end (e.g. checksums the client verifies).
  */
 public final class ShardFileReads implements ZeroCopyReads {
     private static final System.Logger LOG = System.getLogger("arca.zerocopy");
+
+    /**
+     * Check buffers kept for reuse; each holds one chunk of at most a writer's stripe size and its CRC.
+     * In verified mode a response has up to its write window's worth of them in flight (4 MiB: 5 to 9).
+     */
+    static final int MAX_POOLED_BUFFERS = 64;
+    /** Capacity of a pooled check buffer: the largest chunk writers make (k = 1) and its CRC. */
+    static final int POOLED_BUFFER_BYTES = Limits.BLOB_BLOCK_BYTES + DataShards.CRC_BYTES;
+    /** Largest in-memory piece of bytes read through the ordinary path. */
+    static final int ORDINARY_PIECE_BYTES = Limits.STREAM_PIECE_BYTES;
 
     /** How zero-copy GETs are served. */
     public enum Mode {
@@ -62,32 +81,31 @@ public final class ShardFileReads implements ZeroCopyReads {
         }
     }
 
-    // Shard format 1, as docs/FORMATS.md describes it.
-    static final long HEADER_MAGIC = 0x41524341_53485244L; // "ARCASHRD"
-    static final long FOOTER_MAGIC = 0x41524341_53454E44L; // "ARCASEND"
-    static final int FORMAT_VERSION = 1;
-    static final int HEADER_BYTES = 40;
-    static final int FOOTER_BYTES = 28;
-    static final int CRC_BYTES = 4;
-    static final int ID_BYTES = 16;
-    /** Largest chunk size a shard header may declare. */
-    static final int MAX_CHUNK_BYTES = 16 * 1024 * 1024;
-    static final String SHARDS_DIR = "shards";
-    private static final HexFormat HEX = HexFormat.of();
-
     private final Mode mode;
     private final List<Path> drives;
+    private final BlobStore blobs;
     private final AtomicLong sources = new AtomicLong();
+    private final AtomicLong ordinaryReads = new AtomicLong();
+    private final BlockingQueue<ByteBuffer> buffers = new ArrayBlockingQueue<>(MAX_POOLED_BUFFERS);
 
-    /** @param drives the node's drives in slot order (the order of the {@code drives} setting) */
-    public ShardFileReads(Mode mode, List<Path> drives) {
+    /**
+     * @param drives the node's drives in slot order (the order of the {@code drives} setting)
+     * @param blobs  the store those drives make up: the ordinary path for what cannot be sent from the files
+     */
+    public ShardFileReads(Mode mode, List<Path> drives, BlobStore blobs) {
         this.mode = mode;
         this.drives = List.copyOf(drives);
+        this.blobs = blobs;
     }
 
     /** File sources handed out so far (tests and diagnostics). */
     public long sourcesOpened() {
         return sources.get();
+    }
+
+    /** Stretches of zero-copy responses read through the ordinary path instead (damage, missing shards). */
+    public long ordinaryReads() {
+        return ordinaryReads.get();
     }
 
     /** Never throws: anything unexpected means the ordinary path (the caller still owns {@code leased}). */
@@ -108,27 +126,24 @@ public final class ShardFileReads implements ZeroCopyReads {
                 || length <= 0) {
             return Optional.empty();
         }
-        long first = range == null ? 0 : range.first();
-        List<Segment> segments = segments(spans, first, length);
-        Map<String, Shard> shards = new LinkedHashMap<>();
+        List<Segment> segments = segments(spans, range == null ? 0 : range.first(), length);
+        if (segments.isEmpty()) {
+            return Optional.empty();
+        }
+        // The first blob decides: if it cannot be sent from its files, the whole GET takes the ordinary path.
+        Segment first = segments.getFirst();
+        Optional<DataShards> shards;
         try {
-            for (Segment s : segments) {
-                if (!shards.containsKey(s.blobId())) {
-                    Optional<Shard> shard = openShard(s.blobId(), s.blobLength());
-                    if (shard.isEmpty()) {
-                        closeAll(shards.values());
-                        return Optional.empty();
-                    }
-                    shards.put(s.blobId(), shard.get());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            closeAll(shards.values());
+            shards = DataShards.open(drives, first.blobId(), first.blobLength());
+        } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "zero-copy not possible for {0}/{1}: {2}", bucket, key, e.toString());
             return Optional.empty();
         }
+        if (shards.isEmpty()) {
+            return Optional.empty();
+        }
         sources.incrementAndGet();
-        return Optional.of(new Source(segments, shards, leased, mode == Mode.VERIFIED));
+        return Optional.of(new Source(segments, shards.get(), leased));
     }
 
     /** A stretch of one blob's bytes. */
@@ -153,149 +168,300 @@ public final class ShardFileReads implements ZeroCopyReads {
         return out;
     }
 
-    /** An open k = 1, m = 0 shard file whose header and footer check out. */
-    record Shard(String blobId, byte[] id, FileChannel channel, int chunkBytes, long length) {}
+    /** A check buffer of at least {@code bytes}, from the pool when it fits. */
+    private ByteBuffer borrow(int bytes) {
+        if (bytes <= POOLED_BUFFER_BYTES) {
+            ByteBuffer b = buffers.poll();
+            return b != null ? b : ByteBuffer.allocateDirect(POOLED_BUFFER_BYTES);
+        }
+        return ByteBuffer.allocateDirect(bytes);
+    }
 
-    /** Opens and checks blob {@code blobId}'s only shard; empty if the blob is not a k = 1, m = 0 blob of format 1. */
-    private Optional<Shard> openShard(String blobId, long expectedLength) throws IOException {
-        if (!blobId.matches("[0-9a-f]{32}")) {
-            return Optional.empty();
-        }
-        byte[] id = HEX.parseHex(blobId);
-        // Shard s of a blob lives on drive slot (first id byte + s) mod N; a k = 1 blob has only shard 0.
-        Path file = drives.get((id[0] & 0xFF) % drives.size()).resolve(SHARDS_DIR).resolve(blobId.substring(0, 2))
-                .resolve(blobId);
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            return Optional.empty(); // an erasure-coded blob's shard 0 may be on another drive, or missing: ordinary path
-        }
-        try {
-            ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES);
-            readFully(channel, h, 0);
-            h.flip();
-            CRC32C headerCrc = new CRC32C();
-            headerCrc.update(h.array(), 0, 36);
-            boolean header = h.getLong(0) == HEADER_MAGIC && h.getInt(8) == FORMAT_VERSION
-                    && java.util.Arrays.equals(h.array(), 12, 28, id, 0, ID_BYTES)
-                    && h.get(28) == 1 && h.get(29) == 0 && h.get(30) == 0
-                    && h.getInt(32) >= 1 && h.getInt(32) <= MAX_CHUNK_BYTES
-                    && (int) headerCrc.getValue() == h.getInt(36);
-            if (!header) {
-                channel.close();
-                return Optional.empty();
-            }
-            int chunk = h.getInt(32);
-            long size = channel.size();
-            ByteBuffer f = ByteBuffer.allocate(FOOTER_BYTES);
-            readFully(channel, f, size - FOOTER_BYTES);
-            f.flip();
-            CRC32C footerCrc = new CRC32C();
-            footerCrc.update(f.array(), 0, 24);
-            long length = f.getLong(8);
-            long stripes = f.getLong(16);
-            long expectedStripes = length == 0 ? 0 : (length + chunk - 1) / chunk;
-            boolean footer = f.getLong(0) == FOOTER_MAGIC && (int) footerCrc.getValue() == f.getInt(24)
-                    && length == expectedLength && stripes == expectedStripes
-                    && size == HEADER_BYTES + length + stripes * CRC_BYTES + FOOTER_BYTES;
-            if (!footer) {
-                channel.close();
-                return Optional.empty();
-            }
-            return Optional.of(new Shard(blobId, id, channel, chunk, length));
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
+    private void giveBack(ByteBuffer b) {
+        if (b.capacity() == POOLED_BUFFER_BYTES) {
+            buffers.offer(b);
         }
     }
 
-    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer, position + buffer.position()) < 0) {
-                throw new IOException("shard file ended early");
-            }
+    /** A shard set of the source, with the count of its regions the transport has not yet sent. */
+    private static final class InUse {
+        final DataShards files;
+        int regionsOut;
+        /** The source has moved past its segment: no further regions come from it. */
+        boolean finished;
+
+        InUse(DataShards files) {
+            this.files = files;
         }
     }
 
-    private static void closeAll(Iterable<Shard> shards) {
-        for (Shard s : shards) {
-            try {
-                s.channel().close();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "closing shard {0} failed: {1}", s.blobId(), e.toString());
-            }
-        }
-    }
-
-    /** Pieces of the segments, chunk by chunk, each chunk verified first in verified mode. */
-    private static final class Source implements FileSource {
+    /**
+     * The pieces of the segments in order: data chunks from the shard files, each verified first in
+     * verified mode, and in-memory bytes from the ordinary path where that is not possible.
+     * {@link #next()} runs on one thread at a time; {@link #sent} and {@link #close()} may come from
+     * any thread, at any time. Files are held only while needed: a finished segment's shard files
+     * close once the transport has sent its last region, so a body of thousands of blobs never holds
+     * thousands of files.
+     */
+    private final class Source implements FileSource {
         private final List<Segment> segments;
-        private final Map<String, Shard> shards;
         private final InputStream leased;
-        private final boolean verify;
+        private final boolean verify = mode == Mode.VERIFIED;
         private final CRC32C crc = new CRC32C();
-        private ByteBuffer chunkBuffer;
+        private final byte[] prefix = new byte[DataShards.CHUNK_PREFIX_BYTES];
+        /** Guards {@link #open}, {@link #owners}, the counts in them and the transition to closed. */
+        private final Object lock = new Object();
+        /** What close() must close: shard sets, the ordinary reader and its stream. */
+        private final Set<AutoCloseable> open = Collections.newSetFromMap(new IdentityHashMap<>());
+        /** The shard set each open channel belongs to, for {@link #sent}. */
+        private final Map<FileChannel, InUse> owners = new IdentityHashMap<>();
+        private volatile boolean closed;
         private int segment;
-        /** Offset in the current segment's blob of the next byte to hand out. */
+        /** The current segment's shard set, or null when the segment is read through the ordinary path. */
+        private InUse current;
+        /** Offset in the current segment's blob of the next byte to hand out; -1 before the segment starts. */
         private long at = -1;
-        private boolean closed;
+        /** The ordinary reader of {@link #ordinaryBlob}, kept for further stretches of the same blob. */
+        private BlobReader ordinaryReader;
+        private String ordinaryBlob;
+        /** A stretch being read through the ordinary path, and how many of its bytes are still to hand out. */
+        private InputStream ordinary;
+        private long ordinaryLeft;
 
-        Source(List<Segment> segments, Map<String, Shard> shards, InputStream leased, boolean verify) {
+        Source(List<Segment> segments, DataShards first, InputStream leased) {
             this.segments = segments;
-            this.shards = shards;
             this.leased = leased;
-            this.verify = verify;
+            this.current = adopt(first);
         }
 
         @Override
         public Piece next() throws IOException {
-            while (segment < segments.size()) {
+            while (true) {
+                if (closed) {
+                    throw new IOException("file source closed");
+                }
+                if (ordinaryLeft > 0) {
+                    return nextOrdinary();
+                }
+                if (segment >= segments.size()) {
+                    return null;
+                }
                 Segment s = segments.get(segment);
+                long end = s.offset() + s.length();
                 if (at < 0) {
                     at = s.offset();
+                    if (segment > 0) {
+                        current = openLater(s);
+                    }
+                    if (current == null) {
+                        startOrdinary(s.blobId(), end);
+                        continue;
+                    }
                 }
-                long end = s.offset() + s.length();
                 if (at >= end) {
+                    finish(current);
+                    current = null;
                     segment++;
                     at = -1;
                     continue;
                 }
-                Shard shard = shards.get(s.blobId());
-                long c = shard.chunkBytes();
-                long stripe = at / c;
-                long within = at % c;
-                long chunkLength = Math.min(c, shard.length() - stripe * c);
-                long chunkAt = HEADER_BYTES + stripe * (c + CRC_BYTES);
-                if (verify && (within == 0 || at == s.offset())) {
-                    verifyChunk(shard, stripe, chunkAt, (int) chunkLength);
+                DataShards shards = current.files;
+                DataShards.Layout layout = shards.layout;
+                long stripe = at / layout.stripeBytes();
+                long stripeStart = stripe * layout.stripeBytes();
+                long stripeEnd = stripeStart + layout.stripeLength(stripe);
+                int chunk = layout.chunkLength(stripe);
+                int j = (int) ((at - stripeStart) / chunk);
+                long within = at - stripeStart - (long) j * chunk;
+                // The last stripe's chunks are zero-padded: never send past the stripe's data.
+                long count = Math.min(Math.min(stripeStart + (long) (j + 1) * chunk, stripeEnd), end) - at;
+                if (verify) {
+                    ByteBuffer checked = verified(shards, j, stripe, chunk);
+                    if (checked == null) {
+                        startOrdinary(s.blobId(), Math.min(end, stripeEnd));
+                        continue;
+                    }
+                    // Send the very bytes that were checked, from the check buffer: no second read of
+                    // the page cache (sendfile), and nothing on disk can change them in between.
+                    ByteBuffer slice = checked.duplicate().limit((int) (within + count)).position((int) within);
+                    at += count;
+                    return new Lent(slice, () -> giveBack(checked));
                 }
-                long count = Math.min(chunkLength - within, end - at);
-                Piece piece = new Piece(shard.channel(), chunkAt + within, count);
+                synchronized (lock) {
+                    current.regionsOut++;
+                }
+                Piece piece = new Region(shards.channel(j), layout.chunkPosition(stripe) + within, count);
                 at += count;
                 return piece;
+            }
+        }
+
+        /** The shard set of a later segment's blob, or null to read it through the ordinary path. */
+        private InUse openLater(Segment s) throws IOException {
+            // Open it through the store as the ordinary path would: that reports missing or invalid
+            // shards (parity too) for healing, and fails here if the blob cannot be read at all.
+            useOrdinaryReader(s.blobId());
+            Optional<DataShards> found;
+            try {
+                found = DataShards.open(drives, s.blobId(), s.blobLength());
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "zero-copy not possible for blob {0}: {1}", s.blobId(), e.toString());
+                return null;
+            }
+            if (found.isEmpty()) {
+                return null;
+            }
+            InUse adopted = adopt(found.get());
+            if (adopted == null) {
+                throw new IOException("file source closed");
+            }
+            return adopted;
+        }
+
+        /** Registers a shard set; null (and the set closed) if the source is already closed. */
+        private InUse adopt(DataShards files) {
+            synchronized (lock) {
+                if (!closed) {
+                    InUse u = new InUse(files);
+                    open.add(files);
+                    for (int j = 0; j < files.layout.dataShards(); j++) {
+                        owners.put(files.channel(j), u);
+                    }
+                    return u;
+                }
+            }
+            files.close();
+            return null;
+        }
+
+        private void finish(InUse u) {
+            if (u != null) {
+                synchronized (lock) {
+                    u.finished = true;
+                    releaseIfIdle(u);
+                }
+            }
+        }
+
+        @Override
+        public void sent(Piece piece) {
+            if (piece instanceof Region r) {
+                synchronized (lock) {
+                    InUse u = owners.get(r.channel());
+                    if (u != null) {
+                        u.regionsOut--;
+                        releaseIfIdle(u);
+                    }
+                }
+            }
+        }
+
+        /** Closes a finished shard set's files once no region of theirs is in flight. Holds the lock. */
+        private void releaseIfIdle(InUse u) {
+            if (u.finished && u.regionsOut <= 0 && !closed && open.remove(u.files)) {
+                for (int j = 0; j < u.files.layout.dataShards(); j++) {
+                    owners.remove(u.files.channel(j));
+                }
+                u.files.close();
+            }
+        }
+
+        /**
+         * Chunk {@code stripe} of data shard {@code j} read in full into a pooled buffer whose CRC
+         * matches (the caller gives the buffer back), or null if it may not be sent.
+         */
+        private ByteBuffer verified(DataShards set, int j, long stripe, int chunk) throws IOException {
+            ByteBuffer buffer = borrow(chunk + DataShards.CRC_BYTES);
+            boolean good = false;
+            try {
+                if (set.verify(j, stripe, buffer, prefix, crc)) {
+                    good = true;
+                    return buffer;
+                }
+                LOG.log(System.Logger.Level.WARNING, "chunk {0} of data shard {1} of blob {2} is short or fails its CRC32C;"
+                        + " reading its stripe through the ordinary path", stripe, j, set.blobId);
+            } catch (IOException e) {
+                if (closed) {
+                    throw e; // our own close, not damage
+                }
+                LOG.log(System.Logger.Level.WARNING, "reading chunk " + stripe + " of data shard " + j + " of blob " + set.blobId
+                        + " failed; reading its stripe through the ordinary path", e);
+            } finally {
+                if (!good) {
+                    giveBack(buffer);
+                }
             }
             return null;
         }
 
-        /** Reads chunk {@code stripe} and its CRC; throws unless CRC32C(id ‖ shard 0 ‖ stripe ‖ bytes) matches. */
-        private void verifyChunk(Shard shard, long stripe, long chunkAt, int chunkLength) throws IOException {
-            if (chunkBuffer == null || chunkBuffer.capacity() < chunkLength + CRC_BYTES) {
-                chunkBuffer = ByteBuffer.allocateDirect(shard.chunkBytes() + CRC_BYTES);
+        /** Opens (or keeps) the ordinary reader of {@code blobId}, closing the previous blob's. */
+        private void useOrdinaryReader(String blobId) throws IOException {
+            if (blobId.equals(ordinaryBlob)) {
+                return;
             }
-            chunkBuffer.clear().limit(chunkLength + CRC_BYTES);
-            readFully(shard.channel(), chunkBuffer, chunkAt);
-            chunkBuffer.flip();
-            int stored = chunkBuffer.getInt(chunkLength);
-            crc.reset();
-            crc.update(shard.id());
-            crc.update(0); // shard index
-            crc.update(ByteBuffer.allocate(Long.BYTES).putLong(0, stripe));
-            chunkBuffer.limit(chunkLength);
-            crc.update(chunkBuffer);
-            if ((int) crc.getValue() != stored) {
-                throw new IOException("chunk " + stripe + " of blob " + shard.blobId() + " fails its CRC32C");
+            BlobReader reader;
+            try {
+                reader = blobs.open(blobId);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            } catch (RuntimeException e) {
+                throw new IOException("ordinary read of blob " + blobId + " failed", e);
             }
+            keep(reader);
+            if (ordinaryReader != null) {
+                drop(ordinaryReader);
+            }
+            ordinaryReader = reader;
+            ordinaryBlob = blobId;
+        }
+
+        /** Serves the current blob's bytes from {@link #at} to {@code to} through the ordinary path (verifying, reconstructing). */
+        private void startOrdinary(String blobId, long to) throws IOException {
+            ordinaryReads.incrementAndGet();
+            useOrdinaryReader(blobId);
+            InputStream stream;
+            try {
+                stream = ordinaryReader.stream(at, to - at);
+            } catch (RuntimeException e) {
+                throw new IOException("ordinary read of blob " + blobId + " failed", e);
+            }
+            keep(stream); // closing it gives its buffers back, even if the transport stops mid-stretch
+            ordinary = stream;
+            ordinaryLeft = to - at;
+            at = to;
+        }
+
+        private Piece nextOrdinary() throws IOException {
+            int n = (int) Math.min(ordinaryLeft, ORDINARY_PIECE_BYTES);
+            byte[] bytes = ordinary.readNBytes(n);
+            if (bytes.length != n) {
+                throw new IOException("ordinary read ended " + (ordinaryLeft - bytes.length) + " bytes early");
+            }
+            ordinaryLeft -= n;
+            if (ordinaryLeft == 0) {
+                drop(ordinary);
+                ordinary = null;
+            }
+            return new Bytes(bytes);
+        }
+
+        /** Registers something to close with the source; closes it at once if the source is already closed. */
+        private void keep(AutoCloseable resource) throws IOException {
+            synchronized (lock) {
+                if (!closed) {
+                    open.add(resource);
+                    return;
+                }
+            }
+            closeQuietly(resource);
+            throw new IOException("file source closed");
+        }
+
+        private void drop(AutoCloseable resource) {
+            synchronized (lock) {
+                open.remove(resource);
+            }
+            closeQuietly(resource);
         }
 
         @Override
@@ -304,13 +470,29 @@ public final class ShardFileReads implements ZeroCopyReads {
         }
 
         @Override
-        public synchronized void close() throws IOException {
-            if (closed) {
-                return;
+        public void close() throws IOException {
+            List<AutoCloseable> all;
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                all = List.copyOf(open);
+                open.clear();
+                owners.clear();
             }
-            closed = true;
-            closeAll(shards.values());
+            for (AutoCloseable c : all) {
+                closeQuietly(c);
+            }
             leased.close();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing {0} failed: {1}", c, e.toString());
         }
     }
 }
