@@ -4,18 +4,21 @@
 # starts here (../shared/peers: s3proxy, s3rver, Swift + s3api, Ceph radosgw) — and prints each
 # workload's figure for every server with the ratio Arca / peer. Not part of CI.
 #
-# usage: bench/peers.sh [--duration 10s] [--concurrency 8] [--peers "s3proxy s3rver swift radosgw"]
+# usage: bench/peers.sh [--duration 10s] [--warmup 5s] [--concurrency 8] [--peers "s3proxy s3rver swift radosgw"]
 #                       [--feed-scale 0.05]
 # Workloads: 64 MiB PUT and GET (GB/s), 4 KiB PUT and GET (ops/s) from `./arca bench`; the
 # `./arca feed` unet3d-h100 preset scaled by --feed-scale with 1 accelerator (AU, GB/s); for Arca
-# also batch GET vs single GETs of 10 KiB objects. A peer that cannot be installed or started, or
+# also batch GET vs single GETs of 10 KiB objects and the largest N of scaled unet3d-h100
+# accelerators at AU >= 90 % (--search). Bench phases warm up for --warmup first, every server
+# alike (JIT compilation runs for several seconds after a JVM server starts). A peer that cannot be installed or started, or
 # fails a workload, is reported as such and skipped.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-DURATION=10s CONCURRENCY=8 PEERS="s3proxy s3rver swift radosgw" FEED_SCALE=0.05
+DURATION=10s WARMUP=5s CONCURRENCY=8 PEERS="s3proxy s3rver swift radosgw" FEED_SCALE=0.05
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
     --concurrency) CONCURRENCY=$2; shift 2 ;;
     --peers) PEERS=$2; shift 2 ;;
     --feed-scale) FEED_SCALE=$2; shift 2 ;;
@@ -34,14 +37,17 @@ done
 
 record() { echo -e "$1\t$2\t$3" >> "$RESULTS"; } # server workload value
 
-echo "== raw loopback (Java, $CONCURRENCY connections)" >&2
-raw=$("$JAVA" bench/LoopbackRaw.java "$CONCURRENCY" 5 | python3 -c 'import json,sys; print(json.load(sys.stdin)["GBps"])')
+echo "== raw loopback (Java, $CONCURRENCY connections; from memory, then from a page-cached file)" >&2
+raw=$("$JAVA" bench/LoopbackRaw.java "$CONCURRENCY" 5 memory | python3 -c 'import json,sys; print(json.load(sys.stdin)["GBps"])')
 record loopback "raw GB/s" "$raw"
+# The same from a page-cached file (pread into a direct buffer, then write): the floor of any file server.
+raw_file=$("$JAVA" bench/LoopbackRaw.java "$CONCURRENCY" 5 pread | python3 -c 'import json,sys; print(json.load(sys.stdin)["GBps"])')
+record loopback "raw file GB/s" "$raw_file"
 
 bench() { # server endpoint ak sk [extra bench flags]
   local server=$1 endpoint=$2 ak=$3 sk=$4; shift 4
   if ./arca bench --endpoint "$endpoint" --access-key "$ak" --secret-key "$sk" --concurrency "$CONCURRENCY" \
-      --duration "$DURATION" --warmup 2s --scenarios large,small "$@" > "$WORK/bench-$server.json" 2> "$WORK/bench-$server.err"; then
+      --duration "$DURATION" --warmup "$WARMUP" --scenarios large,small "$@" > "$WORK/bench-$server.json" 2> "$WORK/bench-$server.err"; then
     python3 - "$WORK/bench-$server.json" "$server" >> "$RESULTS" <<'PY'
 import json, sys
 for line in open(sys.argv[1]):
@@ -89,7 +95,7 @@ start_arca arca
 bench arca "$ARCA_ENDPOINT" benchkey benchsecret123
 feed arca "$ARCA_ENDPOINT" benchkey benchsecret123
 ./arca bench --endpoint "$ARCA_ENDPOINT" --access-key benchkey --secret-key benchsecret123 --concurrency 4 \
-    --duration "$DURATION" --scenarios batch > "$WORK/batch.json" 2> "$WORK/batch.err" \
+    --duration "$DURATION" --warmup "$WARMUP" --scenarios batch > "$WORK/batch.json" 2> "$WORK/batch.err" \
   && python3 - "$WORK/batch.json" >> "$RESULTS" <<'PY'
 import json, sys
 for line in open(sys.argv[1]):
@@ -98,6 +104,19 @@ for line in open(sys.argv[1]):
         if k in r:
             print(f"arca\tbatch {k}\t{r[k]:.2f}")
 PY
+# The largest N of scaled unet3d-h100 accelerators at AU >= 90 % (doubling, then bisection).
+if ARCA_ACCESS_KEY=benchkey ARCA_SECRET_KEY=benchsecret123 ./arca feed --endpoint "$ARCA_ENDPOINT" --preset unet3d-h100 \
+    --scale "$FEED_SCALE" --search --duration "$DURATION" --bucket arca-feed --json > "$WORK/search.json" 2> "$WORK/search.err"; then
+  python3 - "$WORK/search.json" >> "$RESULTS" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line) if line.strip().startswith("{") else {}
+    if r.get("mode") == "search":
+        print(f"arca\tfeed unet3d largest N at AU>=90%\t{r['max_accelerators_passing']}")
+PY
+else
+  record arca "feed search" "failed: $(tail -1 "$WORK/search.err")"
+fi
 stop_arca
 echo "== arca-clear (encryption off)" >&2
 start_arca arca-clear --encryption off
@@ -148,9 +167,11 @@ for w in workloads:
         if p:
             print(f"arca / {s:8} {w:26} {a / p:7.2f}x")
 raw = num(table.get(("loopback", "raw GB/s")))
+raw_file = num(table.get(("loopback", "raw file GB/s")))
 for s in ("arca", "arca-clear"):
     g = num(table.get((s, "large GET GB/s")))
     if raw and g:
-        print(f"{s} 64 MiB GET = {100 * g / raw:.0f} % of raw loopback ({g:.2f} / {raw:.2f} GB/s)")
+        print(f"{s} 64 MiB GET = {100 * g / raw:.0f} % of raw loopback ({g:.2f} / {raw:.2f} GB/s)"
+              + (f", {100 * g / raw_file:.0f} % of raw loopback from a file ({raw_file:.2f} GB/s)" if raw_file else ""))
 PY
 echo "raw results: $RESULTS" >&2
