@@ -93,7 +93,7 @@ final class ShardHealer {
                     }
                     limiter.acquire(len);
                     verified += len;
-                    if (!set.readChunk(s, stripe, chunks[s], buffers[s], crc)) {
+                    if (!set.readChunk(s, stripe, buffers[s], crc)) {
                         store.stats.corruptChunks.increment();
                         if (!bad[s]) {
                             problems.add("shard " + s + " chunk " + stripe + " on " + set.drives[s] + " fails its CRC");
@@ -183,7 +183,7 @@ final class ShardHealer {
                         if (target[s] == (pass == 0)) {
                             continue;
                         }
-                        present[s] = set.readChunk(s, stripe, chunks[s], buffers[s], crc);
+                        present[s] = set.readChunk(s, stripe, buffers[s], crc);
                         if (present[s]) {
                             good++;
                         } else if (!target[s] && set.channels[s] != null) {

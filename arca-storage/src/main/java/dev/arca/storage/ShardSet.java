@@ -159,29 +159,10 @@ final class ShardSet implements AutoCloseable {
     }
 
     /**
-     * Reads chunk {@code stripe} of shard {@code shard} into {@code into[0, chunkLength)} and
-     * verifies its CRC. Returns false (never throws) if the shard is unusable, short or corrupt.
-     */
-    boolean readChunk(int shard, long stripe, byte[] into, ByteBuffer buffer, ShardFormat.ChunkCrc crc) {
-        FileChannel ch = channels[shard];
-        if (ch == null) {
-            return false;
-        }
-        int len = layout.chunkLength(stripe);
-        buffer.clear().limit(len + ShardFormat.CRC_BYTES);
-        try {
-            readFully(ch, buffer, layout.chunkPosition(stripe));
-        } catch (IOException e) {
-            return false;
-        }
-        return buffer.getInt(len) == crc.of(shard, stripe, into, 0, len);
-    }
-
-    /**
-     * Like {@link #readChunk(int, long, byte[], ByteBuffer, ShardFormat.ChunkCrc)} into a buffer of any
-     * kind (a direct one is read by the kernel with no copy through the heap): reads chunk
-     * {@code stripe} of {@code shard} and its CRC into {@code buffer} from position 0; true if the CRC
-     * matches. The buffer's position and limit are left unspecified.
+     * Reads chunk {@code stripe} of shard {@code shard} and its CRC into {@code buffer} from position 0
+     * (a heap buffer, or a direct one that the kernel fills with no copy through the heap) and
+     * verifies the CRC. Returns false (never throws) if the shard is unusable, short or corrupt. The
+     * buffer's position and limit are left unspecified.
      */
     boolean readChunk(int shard, long stripe, ByteBuffer buffer, ShardFormat.ChunkCrc crc) {
         FileChannel ch = channels[shard];
