@@ -46,20 +46,23 @@ record loopback "raw file GB/s" "$raw_file"
 
 bench() { # server endpoint ak sk [extra bench flags]
   local server=$1 endpoint=$2 ak=$3 sk=$4; shift 4
-  if ./arca bench --endpoint "$endpoint" --access-key "$ak" --secret-key "$sk" --concurrency "$CONCURRENCY" \
-      --duration "$DURATION" --warmup "$WARMUP" --scenarios large,small "$@" > "$WORK/bench-$server.json" 2> "$WORK/bench-$server.err"; then
-    python3 - "$WORK/bench-$server.json" "$server" >> "$RESULTS" <<'PY'
+  ./arca bench --endpoint "$endpoint" --access-key "$ak" --secret-key "$sk" --concurrency "$CONCURRENCY" \
+      --duration "$DURATION" --warmup "$WARMUP" --scenarios large,small "$@" > "$WORK/bench-$server.json" 2> "$WORK/bench-$server.err" \
+    || record "$server" "bench" "failed: $(tail -1 "$WORK/bench-$server.err")"
+  # A phase counts only if none of its requests failed; a failed clean-up (s3rver answers some
+  # DELETEs with 500) fails the bench's exit status but not the phases measured before it.
+  python3 - "$WORK/bench-$server.json" "$server" >> "$RESULTS" <<'PY'
 import json, sys
 for line in open(sys.argv[1]):
     r = json.loads(line)
     unit = "GB/s" if r["size"] >= 1 << 20 else "ops/s"
+    name = f"{r['scenario']} {r['op']} {unit}"
+    if r["errors"]:
+        print(f"{sys.argv[2]}\t{name}\t{r['errors']} errors")
+        continue
     value = r["GBps"] if unit == "GB/s" else r["ops_per_s"]
-    print(f"{sys.argv[2]}\t{r['scenario']} {r['op']} {unit}\t{value:.3f}" if unit == "GB/s" else
-          f"{sys.argv[2]}\t{r['scenario']} {r['op']} {unit}\t{value:.0f}")
+    print(f"{sys.argv[2]}\t{name}\t{value:.3f}" if unit == "GB/s" else f"{sys.argv[2]}\t{name}\t{value:.0f}")
 PY
-  else
-    record "$server" "bench" "failed: $(tail -1 "$WORK/bench-$server.err")"
-  fi
 }
 
 feed() { # server endpoint ak sk
