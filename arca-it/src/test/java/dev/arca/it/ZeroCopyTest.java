@@ -291,22 +291,31 @@ class ZeroCopyTest {
             checkRanges(s3, "ecbucket", "damaged", damaged);
             assertThat(zeroCopy.ordinaryReads()).as("healed: all from the files again").isEqualTo(ordinary);
 
-            // A deleted data shard: the GET takes the ordinary path, which reconstructs from parity.
+            // A deleted data shard: the GET takes the ordinary path, which reconstructs from parity. The
+            // ordinary open also queues the heal, which may finish before zero-copy looks at the files:
+            // then the GET goes zero-copy from complete files, and the shard must be back.
             Files.delete(shardFile(server.dataDir(), missing.length, 1));
             opened = zeroCopy.sourcesOpened();
             assertThat(get(s3, "ecbucket", "missing", "bytes=" + (CHUNK - 3) + "-" + (MIB + CHUNK + 3)))
                     .isEqualTo(Arrays.copyOfRange(missing, CHUNK - 3, MIB + CHUNK + 4));
-            assertThat(zeroCopy.sourcesOpened()).isEqualTo(opened);
+            if (zeroCopy.sourcesOpened() != opened) {
+                assertThat(zeroCopy.sourcesOpened()).isEqualTo(opened + 1);
+                assertThat(shardFile(server.dataDir(), missing.length, 1)).as("healed before zero-copy looked").exists();
+            }
             // (It also queued a heal, so by now the GET may go zero-copy again.)
             assertThat(s3.getObjectAsBytes(b -> b.bucket("ecbucket").key("missing")).asByteArray()).isEqualTo(missing);
             opened = zeroCopy.sourcesOpened();
 
-            // A later blob of a multipart object lacking a data shard: that blob through the ordinary path.
+            // A later blob of a multipart object lacking a data shard: that blob through the ordinary path
+            // (unless, as above, the heal its open queued has already put the shard back).
             Files.delete(shardFile(server.dataDir(), part2.length, 0));
             ordinary = zeroCopy.ordinaryReads();
             assertThat(s3.getObjectAsBytes(b -> b.bucket("ecbucket").key("multi")).asByteArray()).isEqualTo(multi);
             assertThat(zeroCopy.sourcesOpened()).isEqualTo(opened + 1);
-            assertThat(zeroCopy.ordinaryReads()).isEqualTo(ordinary + 1);
+            if (zeroCopy.ordinaryReads() != ordinary + 1) {
+                assertThat(zeroCopy.ordinaryReads()).isEqualTo(ordinary);
+                assertThat(shardFile(server.dataDir(), part2.length, 0)).as("healed before zero-copy looked").exists();
+            }
         }
     }
 }
