@@ -15,7 +15,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -63,9 +62,9 @@ final class DataReader {
             }
             case ObjectData.None ignored -> throw new IllegalStateException("read of a delete marker");
             case ObjectData.Blobs(List<BlobSpan> spans) -> {
-                List<Segment> segments = segments(spans, range == null ? 0 : range.first(),
+                List<BlobSpan.Slice> segments = BlobSpan.covering(spans, range == null ? 0 : range.first(),
                         range == null ? record.size() : range.length());
-                List<String> ids = segments.stream().map(Segment::blobId).distinct().toList();
+                List<String> ids = segments.stream().map(BlobSpan.Slice::blobId).distinct().toList();
                 leases.acquire(ids);
                 Optional<ObjectRecord> now = meta.objectVersion(bucket, key, record.versionId());
                 if (now.isEmpty() || !now.get().data().equals(record.data())) {
@@ -98,8 +97,6 @@ final class DataReader {
         }
     }
 
-    private record Segment(String blobId, long offset, long length) {}
-
     private static void closeQuietly(InputStream in) {
         try {
             in.close();
@@ -108,28 +105,9 @@ final class DataReader {
         }
     }
 
-    private static List<Segment> segments(List<BlobSpan> spans, long first, long length) {
-        List<Segment> out = new ArrayList<>();
-        long spanStart = 0;
-        long end = first + length;
-        for (BlobSpan span : spans) {
-            long spanEnd = spanStart + span.length();
-            if (spanEnd > first && spanStart < end && span.length() > 0) {
-                long from = Math.max(first, spanStart);
-                long to = Math.min(end, spanEnd);
-                out.add(new Segment(span.blobId(), from - spanStart, to - from));
-            }
-            if (spanEnd >= end) {
-                break;
-            }
-            spanStart = spanEnd;
-        }
-        return out;
-    }
-
     /** Reads segments in order, opening each blob only when reached. Releases the leases on close. */
     private final class SegmentStream extends InputStream {
-        private final List<Segment> segments;
+        private final List<BlobSpan.Slice> segments;
         private final List<String> leased;
         private final java.util.Map<String, Long> plainLengths;
         /** The cipher of each blob, or null when the data is in clear. */
@@ -139,7 +117,7 @@ final class DataReader {
         private InputStream current;
         private boolean closed;
 
-        SegmentStream(List<Segment> segments, List<String> leased, java.util.Map<String, Long> plainLengths,
+        SegmentStream(List<BlobSpan.Slice> segments, List<String> leased, java.util.Map<String, Long> plainLengths,
                 java.util.Map<String, ObjectCipher> ciphers) {
             this.segments = segments;
             this.leased = leased;
@@ -194,7 +172,7 @@ final class DataReader {
             if (index >= segments.size()) {
                 return false;
             }
-            Segment s = segments.get(index);
+            BlobSpan.Slice s = segments.get(index);
             try {
                 reader = blobs.open(s.blobId());
             } catch (NoSuchBlobException e) {

@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -126,12 +125,12 @@ public final class ShardFileReads implements ZeroCopyReads {
                 || length <= 0) {
             return Optional.empty();
         }
-        List<Segment> segments = segments(spans, range == null ? 0 : range.first(), length);
+        List<BlobSpan.Slice> segments = BlobSpan.covering(spans, range == null ? 0 : range.first(), length);
         if (segments.isEmpty()) {
             return Optional.empty();
         }
         // The first blob decides: if it cannot be sent from its files, the whole GET takes the ordinary path.
-        Segment first = segments.getFirst();
+        BlobSpan.Slice first = segments.getFirst();
         Optional<DataShards> shards;
         try {
             shards = DataShards.open(drives, first.blobId(), first.blobLength());
@@ -144,28 +143,6 @@ public final class ShardFileReads implements ZeroCopyReads {
         }
         sources.incrementAndGet();
         return Optional.of(new Source(segments, shards.get(), leased));
-    }
-
-    /** A stretch of one blob's bytes. */
-    record Segment(String blobId, long blobLength, long offset, long length) {}
-
-    static List<Segment> segments(List<BlobSpan> spans, long first, long length) {
-        List<Segment> out = new ArrayList<>();
-        long spanStart = 0;
-        long end = first + length;
-        for (BlobSpan span : spans) {
-            long spanEnd = spanStart + span.length();
-            if (spanEnd > first && spanStart < end && span.length() > 0) {
-                long from = Math.max(first, spanStart);
-                long to = Math.min(end, spanEnd);
-                out.add(new Segment(span.blobId(), span.length(), from - spanStart, to - from));
-            }
-            if (spanEnd >= end) {
-                break;
-            }
-            spanStart = spanEnd;
-        }
-        return out;
     }
 
     /** A check buffer of at least {@code bytes}, from the pool when it fits. */
@@ -204,7 +181,7 @@ public final class ShardFileReads implements ZeroCopyReads {
      * thousands of files.
      */
     private final class Source implements FileSource {
-        private final List<Segment> segments;
+        private final List<BlobSpan.Slice> segments;
         private final InputStream leased;
         private final boolean verify = mode == Mode.VERIFIED;
         private final CRC32C crc = new CRC32C();
@@ -228,7 +205,7 @@ public final class ShardFileReads implements ZeroCopyReads {
         private InputStream ordinary;
         private long ordinaryLeft;
 
-        Source(List<Segment> segments, DataShards first, InputStream leased) {
+        Source(List<BlobSpan.Slice> segments, DataShards first, InputStream leased) {
             this.segments = segments;
             this.leased = leased;
             this.current = adopt(first);
@@ -246,7 +223,7 @@ public final class ShardFileReads implements ZeroCopyReads {
                 if (segment >= segments.size()) {
                     return null;
                 }
-                Segment s = segments.get(segment);
+                BlobSpan.Slice s = segments.get(segment);
                 long end = s.offset() + s.length();
                 if (at < 0) {
                     at = s.offset();
@@ -297,7 +274,7 @@ public final class ShardFileReads implements ZeroCopyReads {
         }
 
         /** The shard set of a later segment's blob, or null to read it through the ordinary path. */
-        private InUse openLater(Segment s) throws IOException {
+        private InUse openLater(BlobSpan.Slice s) throws IOException {
             // Open it through the store as the ordinary path would: that reports missing or invalid
             // shards (parity too) for healing, and fails here if the blob cannot be read at all.
             useOrdinaryReader(s.blobId());
